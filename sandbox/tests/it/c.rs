@@ -1,0 +1,94 @@
+use joust_common::{Language, execution::Verdict};
+
+use crate::{assert_verdict, execute, sum_tests, verdict};
+
+const SUM: &str = r#"#include <stdio.h>
+int main(void) { long long a, b; scanf("%lld %lld", &a, &b); printf("%lld\n", a + b); return 0; }
+"#;
+
+#[test]
+fn correct_program_is_accepted_on_every_test() {
+    let response = verdict(Language::C, SUM);
+    assert_verdict(&response, Verdict::AC);
+    assert_eq!(response.tests.len(), 3);
+    assert!(response.tests.iter().all(|t| t.fuel > 0 && t.memory_bytes > 0));
+}
+
+#[test]
+fn wrong_output_stops_at_the_first_failing_test() {
+    let source = SUM.replace("a + b", "a - b");
+    let response = verdict(Language::C, &source);
+    assert_verdict(&response, Verdict::WA);
+    assert_eq!(response.tests.len(), 1, "stops at the first failure");
+}
+
+#[test]
+fn run_all_reports_every_test() {
+    let source = SUM.replace("a + b", "a * 0 + 3");
+    let mut request = joust_common::execution::ExecutionRequest {
+        language: Language::C,
+        source,
+        tests: sum_tests(),
+        time_limit_ms: 1_000,
+        memory_limit_mb: 64,
+        checker: Default::default(),
+        run_all: true,
+    };
+    let response = crate::sandbox().execute(&request);
+    assert_verdict(&response, Verdict::WA);
+    let verdicts: Vec<_> = response.tests.iter().map(|t| t.verdict).collect();
+    assert_eq!(verdicts, [Verdict::AC, Verdict::WA, Verdict::WA]);
+    request.run_all = false;
+    assert_eq!(crate::sandbox().execute(&request).tests.len(), 2);
+}
+
+#[test]
+fn syntax_error_is_a_compile_error_with_the_message() {
+    let response = verdict(Language::C, "int main(void) { return 0 }");
+    assert_verdict(&response, Verdict::CE);
+    let message = response.compile_output.expect("compiler output");
+    assert!(message.contains("main.c"), "{message}");
+    assert!(message.contains("expected ';'"), "{message}");
+    assert!(!message.contains("/job-"), "host paths are hidden: {message}");
+}
+
+#[test]
+fn infinite_loop_is_tle_with_a_deterministic_fuel_count() {
+    let source = "int main(void) { volatile unsigned x = 0; for (;;) x++; }";
+    let first = verdict(Language::C, source);
+    assert_verdict(&first, Verdict::TLE);
+    let second = verdict(Language::C, source);
+    assert_eq!(first.tests[0].fuel, second.tests[0].fuel);
+    assert_eq!(first.tests[0].time_ms, 1_000);
+}
+
+#[test]
+fn memory_bomb_is_mle() {
+    let source = r#"#include <stdlib.h>
+#include <string.h>
+int main(void) { for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); } }"#;
+    let response = execute(Language::C, source, sum_tests(), 2_000, 32);
+    assert_verdict(&response, Verdict::MLE);
+    assert!(response.tests[0].memory_bytes <= 32 << 20);
+}
+
+#[test]
+fn non_zero_exit_and_traps_are_runtime_errors() {
+    let exit = verdict(Language::C, "int main(void) { return 7; }");
+    assert_verdict(&exit, Verdict::RTE);
+    assert_eq!(exit.tests[0].exit_code, Some(7));
+
+    let trap = verdict(Language::C, "#include <stdlib.h>\nint main(void) { abort(); }");
+    assert_verdict(&trap, Verdict::RTE);
+    assert!(trap.tests[0].message.as_deref().unwrap_or("").contains("unreachable"), "{trap:#?}");
+
+    let recursion = verdict(Language::C, "int f(int n) { volatile int pad[64]; pad[0] = n; return f(n + 1) + pad[0]; }\nint main(void) { return f(0); }");
+    assert_verdict(&recursion, Verdict::RTE);
+}
+
+#[test]
+fn output_flood_is_ole() {
+    let source = "#include <stdio.h>\nint main(void) { for (;;) fputs(\"flood flood flood flood\\n\", stdout); }";
+    let response = execute(Language::C, source, sum_tests(), 5_000, 64);
+    assert_verdict(&response, Verdict::OLE);
+}

@@ -1,0 +1,62 @@
+//! Runs real programs in the real sandbox: C compiled by clang to wasm32-wasi, Python on the
+//! CPython-for-WASI runtime installed by `make runtimes`.
+
+mod c;
+mod python;
+
+use std::{path::PathBuf, sync::OnceLock};
+
+use joust_common::{
+    Language,
+    execution::{Checker, ExecutionRequest, ExecutionResponse, TestCase, Verdict},
+};
+use joust_sandbox::{Sandbox, SandboxConfig};
+
+fn cache_path(var: &str, default: &str) -> PathBuf {
+    std::env::var(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default))
+}
+
+/// One sandbox for the whole test binary, as in the executor.
+pub fn sandbox() -> &'static Sandbox {
+    static SANDBOX: OnceLock<Sandbox> = OnceLock::new();
+    SANDBOX.get_or_init(|| {
+        Sandbox::new(SandboxConfig {
+            runtime_dir: cache_path("JOUST_RUNTIME_DIR", "../.cache/runtimes"),
+            cache_dir: cache_path("JOUST_SANDBOX_CACHE_DIR", "../.cache/sandbox"),
+            clang: PathBuf::from("clang-19"),
+            fuel_per_ms: 1_000_000,
+            max_concurrent_runs: 4,
+            max_memory_bytes: 512 << 20,
+        })
+        .expect("the sandbox starts (run `make runtimes` first)")
+    })
+}
+
+pub fn sum_tests() -> Vec<TestCase> {
+    [("1 2\n", "3\n"), ("-5 5\n", "0\n"), ("1000000000000 2345678901234\n", "3345678901234\n")]
+        .into_iter()
+        .map(|(i, o)| TestCase { input: i.into(), expected_output: o.into() })
+        .collect()
+}
+
+pub fn execute(language: Language, source: &str, tests: Vec<TestCase>, time_limit_ms: u64, memory_limit_mb: u64) -> ExecutionResponse {
+    sandbox().execute(&ExecutionRequest {
+        language,
+        source: source.into(),
+        tests,
+        time_limit_ms,
+        memory_limit_mb,
+        checker: Checker::Tokens,
+        run_all: false,
+    })
+}
+
+pub fn verdict(language: Language, source: &str) -> ExecutionResponse {
+    execute(language, source, sum_tests(), 1_000, 64)
+}
+
+pub fn assert_verdict(response: &ExecutionResponse, expected: Verdict) {
+    assert_eq!(response.verdict, expected, "{response:#?}");
+}

@@ -1,0 +1,340 @@
+//! Duel operations: challenges, battle creation, the countdown, submissions and resume.
+//!
+//! Each operation checks who may do it, changes PostgreSQL in one transaction (appending to the
+//! battle's event log), and publishes the new events once committed.
+
+use joust_common::{
+    Language,
+    battle_events::{self, BattleEvent},
+    execution::MAX_SOURCE_BYTES,
+    queue,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+use crate::{AppState, auth::Player, error::ApiError};
+
+const SEEDED_PROBLEM_SLUG: &str = "sum-of-two";
+/// Characters of an invite code: no 0/O or 1/I, to read aloud.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateChallenge {
+    /// Problem slug; the default problem when omitted.
+    #[serde(default)]
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ChallengeCreated {
+    pub code: String,
+    pub problem: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptChallenge {
+    pub code: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct BattleCreated {
+    pub battle_id: Uuid,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submit {
+    pub battle_id: Uuid,
+    pub language: String,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubmissionQueued {
+    pub submission_id: Uuid,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resume {
+    pub battle_id: Uuid,
+    #[serde(default)]
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Resumed {
+    pub events: Vec<BattleEvent>,
+}
+
+fn new_code() -> String {
+    Uuid::new_v4().as_bytes()[..8]
+        .iter()
+        .map(|b| CODE_ALPHABET[(*b as usize) % CODE_ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Opens a direct challenge that another player can accept with its code.
+pub async fn create_challenge(state: AppState, player: Player, req: CreateChallenge) -> Result<ChallengeCreated, ApiError> {
+    let slug = req.problem.unwrap_or_else(|| SEEDED_PROBLEM_SLUG.to_owned());
+    if slug.len() > 64 {
+        return Err(ApiError::InvalidPayload("problem slug is too long".into()));
+    }
+    let problem_id: Option<Uuid> = sqlx::query_scalar("SELECT id FROM problems WHERE slug = $1")
+        .bind(&slug)
+        .fetch_optional(&state.pool)
+        .await?;
+    let problem_id = problem_id.ok_or_else(|| ApiError::InvalidPayload(format!("no problem {slug:?}")))?;
+    let code = new_code();
+    sqlx::query("INSERT INTO challenges (code, creator_id, problem_id) VALUES ($1, $2, $3)")
+        .bind(&code)
+        .bind(player.id)
+        .bind(problem_id)
+        .execute(&state.pool)
+        .await?;
+    Ok(ChallengeCreated { code, problem: slug })
+}
+
+/// Accepts a challenge and creates its battle, under the pairing's lock.
+pub async fn accept_challenge(state: AppState, player: Player, req: AcceptChallenge) -> Result<BattleCreated, ApiError> {
+    let code = req.code.trim().to_ascii_uppercase();
+    if code.is_empty() || code.len() > 16 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ApiError::InvalidPayload("code must be 1 to 16 letters or digits".into()));
+    }
+    let pairing_key = format!("challenge:{code}");
+    let lock = state.locks.acquire(&state.pool, &pairing_key).await?;
+    let created = create_battle_for_challenge(&state, &player, &code, &pairing_key, lock.fencing_token).await;
+    lock.release().await;
+    let (battle, players, event) = created?;
+    publish(&state, &players, &[event]).await;
+    schedule_start(state, battle.battle_id);
+    Ok(battle)
+}
+
+async fn create_battle_for_challenge(
+    state: &AppState,
+    player: &Player,
+    code: &str,
+    pairing_key: &str,
+    fencing_token: i64,
+) -> Result<(BattleCreated, Vec<Uuid>, BattleEvent), ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let claimed = sqlx::query(
+        "UPDATE challenges SET status = 'accepted'
+         WHERE code = $1 AND status = 'open' AND creator_id <> $2
+         RETURNING creator_id, problem_id",
+    )
+    .bind(code)
+    .bind(player.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(claimed) = claimed else {
+        return Err(why_not_claimable(&mut tx, player, code).await?);
+    };
+    let creator: Uuid = claimed.try_get("creator_id")?;
+    let problem_id: Uuid = claimed.try_get("problem_id")?;
+    let battle_id = Uuid::new_v4();
+    let countdown_ms = state.countdown.as_millis() as i64;
+    let inserted = sqlx::query(
+        "INSERT INTO battles (id, problem_id, player_a, player_b, pairing_key, status, fencing_token, starts_at)
+         VALUES ($1, $2, $3, $4, $5, 'countdown', $6, now() + make_interval(secs => $7::float8 / 1000))
+         RETURNING starts_at",
+    )
+    .bind(battle_id)
+    .bind(problem_id)
+    .bind(creator)
+    .bind(player.id)
+    .bind(pairing_key)
+    .bind(fencing_token)
+    .bind(countdown_ms as f64)
+    .fetch_one(&mut *tx)
+    .await;
+    let starts_at: chrono::DateTime<chrono::Utc> = match inserted {
+        Ok(row) => row.try_get("starts_at")?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(ApiError::BattleExists),
+        Err(e) => return Err(e.into()),
+    };
+    let names: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, name FROM users WHERE id = ANY($1)")
+        .bind(vec![creator, player.id])
+        .fetch_all(&mut *tx)
+        .await?;
+    let players_json: Vec<_> = [creator, player.id]
+        .iter()
+        .map(|id| {
+            let name = names.iter().find(|(n, _)| n == id).map_or("", |(_, name)| name.as_str());
+            json!({ "id": id, "name": name })
+        })
+        .collect();
+    let event = battle_events::append(
+        &mut tx,
+        battle_id,
+        "battle.created",
+        json!({ "players": players_json, "starts_at": starts_at, "countdown_ms": countdown_ms }),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(battle.id = %battle_id, fencing_token, "battle created");
+    Ok((BattleCreated { battle_id, starts_at }, vec![creator, player.id], event))
+}
+
+async fn why_not_claimable(conn: &mut PgConnection, player: &Player, code: &str) -> Result<ApiError, ApiError> {
+    let row = sqlx::query("SELECT creator_id, status FROM challenges WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        None => ApiError::ChallengeNotFound,
+        Some(row) if row.try_get::<Uuid, _>("creator_id")? == player.id => ApiError::OwnChallenge,
+        Some(_) => ApiError::ChallengeUnavailable,
+    })
+}
+
+/// Starts the battle when its countdown ends.
+fn schedule_start(state: AppState, battle_id: Uuid) {
+    tokio::spawn(async move {
+        tokio::time::sleep(state.countdown).await;
+        if let Err(e) = start_if_due(&state, battle_id).await {
+            tracing::error!(battle.id = %battle_id, error = format!("{e:#}"), "starting the battle failed");
+        }
+    });
+}
+
+/// Moves a battle whose countdown is over to `running` and reveals the problem. Idempotent:
+/// whichever instance or request gets there first does it, the others see nothing to do.
+pub async fn start_if_due(state: &AppState, battle_id: Uuid) -> Result<(), ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let row = sqlx::query(
+        "UPDATE battles SET status = 'running'
+         WHERE id = $1 AND status = 'countdown' AND starts_at <= now()
+         RETURNING problem_id, player_a, player_b",
+    )
+    .bind(battle_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let problem_id: Uuid = row.try_get("problem_id")?;
+    let players: Vec<Uuid> = vec![row.try_get("player_a")?, row.try_get("player_b")?];
+    let problem = sqlx::query(
+        "SELECT slug, title, statement, time_limit_ms, memory_limit_mb FROM problems WHERE id = $1",
+    )
+    .bind(problem_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let samples: Vec<(String, String)> = sqlx::query_as(
+        "SELECT input, expected_output FROM problem_tests WHERE problem_id = $1 AND is_sample ORDER BY ordinal",
+    )
+    .bind(problem_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let data = json!({
+        "problem": {
+            "slug": problem.try_get::<String, _>("slug")?,
+            "title": problem.try_get::<String, _>("title")?,
+            "statement": problem.try_get::<String, _>("statement")?,
+            "time_limit_ms": problem.try_get::<i32, _>("time_limit_ms")?,
+            "memory_limit_mb": problem.try_get::<i32, _>("memory_limit_mb")?,
+            "samples": samples.iter().map(|(i, o)| json!({ "input": i, "output": o })).collect::<Vec<_>>(),
+            "languages": Language::ALL,
+        }
+    });
+    let event = battle_events::append(&mut tx, battle_id, "battle.started", data).await?;
+    tx.commit().await?;
+    publish(state, &players, &[event]).await;
+    Ok(())
+}
+
+struct BattleAccess {
+    status: String,
+    players: Vec<Uuid>,
+}
+
+async fn battle_access(conn: &mut PgConnection, player: &Player, battle_id: Uuid) -> Result<BattleAccess, ApiError> {
+    let row = sqlx::query("SELECT status, player_a, player_b FROM battles WHERE id = $1")
+        .bind(battle_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(ApiError::BattleNotFound)?;
+    let players: Vec<Uuid> = vec![row.try_get("player_a")?, row.try_get("player_b")?];
+    if !players.contains(&player.id) {
+        return Err(ApiError::NotAParticipant);
+    }
+    Ok(BattleAccess { status: row.try_get("status")?, players })
+}
+
+/// Records a submission and queues it for judging; answers once both are durable.
+pub async fn submit(state: AppState, player: Player, req: Submit) -> Result<SubmissionQueued, ApiError> {
+    let language = Language::parse(&req.language).ok_or_else(|| {
+        ApiError::InvalidPayload(format!(
+            "language must be one of {}",
+            Language::ALL.map(Language::as_str).join(", ")
+        ))
+    })?;
+    if req.source.trim().is_empty() {
+        return Err(ApiError::InvalidPayload("source is empty".into()));
+    }
+    if req.source.len() > MAX_SOURCE_BYTES {
+        return Err(ApiError::InvalidPayload(format!("source is larger than {MAX_SOURCE_BYTES} bytes")));
+    }
+    start_if_due(&state, req.battle_id).await?;
+    let mut tx = state.pool.begin().await?;
+    let access = battle_access(&mut tx, &player, req.battle_id).await?;
+    match access.status.as_str() {
+        "countdown" => return Err(ApiError::BattleNotStarted),
+        "finished" => return Err(ApiError::BattleFinished),
+        _ => {}
+    }
+    let submission_id = Uuid::new_v4();
+    sqlx::query("INSERT INTO submissions (id, battle_id, user_id, language, source) VALUES ($1, $2, $3, $4, $5)")
+        .bind(submission_id)
+        .bind(req.battle_id)
+        .bind(player.id)
+        .bind(language.as_str())
+        .bind(&req.source)
+        .execute(&mut *tx)
+        .await?;
+    let event = battle_events::append(
+        &mut tx,
+        req.battle_id,
+        "submission.received",
+        json!({ "submission_id": submission_id, "user_id": player.id, "language": language }),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut redis = state.redis.clone();
+    redis::cmd("XADD")
+        .arg(queue::submissions_stream(&state.redis_prefix))
+        .arg("*")
+        .arg("submission_id")
+        .arg(submission_id.to_string())
+        .query_async::<String>(&mut redis)
+        .await?;
+    publish(&state, &access.players, &[event]).await;
+    Ok(SubmissionQueued { submission_id })
+}
+
+/// Every event of the battle after `last_seq`, for a client that missed some.
+pub async fn resume(state: AppState, player: Player, req: Resume) -> Result<Resumed, ApiError> {
+    if req.last_seq < 0 {
+        return Err(ApiError::InvalidPayload("last_seq must not be negative".into()));
+    }
+    start_if_due(&state, req.battle_id).await?;
+    let mut conn = state.pool.acquire().await?;
+    battle_access(&mut conn, &player, req.battle_id).await?;
+    let events = battle_events::since(&mut conn, req.battle_id, req.last_seq).await?;
+    Ok(Resumed { events })
+}
+
+async fn publish(state: &AppState, players: &[Uuid], events: &[BattleEvent]) {
+    let mut redis = state.redis.clone();
+    if let Err(e) = battle_events::publish(&mut redis, &state.redis_prefix, players, events).await {
+        // The events are in the log; clients catch up with `battle:resume`.
+        tracing::warn!(error = %e, "publishing battle events failed");
+    }
+}

@@ -1,0 +1,105 @@
+//! The battle service's error type and its mapping to socket acks and HTTP responses. Codes are
+//! part of the public protocol (`docs/protocol.md`); never rename one.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde_json::{Value, json};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    InvalidPayload(String),
+    #[error("unknown event {0:?}")]
+    UnknownEvent(String),
+    #[error("invalid or expired token")]
+    Unauthorized,
+    #[error("no open challenge with this code")]
+    ChallengeNotFound,
+    #[error("you cannot accept your own challenge")]
+    OwnChallenge,
+    #[error("this challenge was already accepted or cancelled")]
+    ChallengeUnavailable,
+    #[error("battle not found")]
+    BattleNotFound,
+    #[error("only the battle's players may do this")]
+    NotAParticipant,
+    #[error("the battle has not started yet")]
+    BattleNotStarted,
+    #[error("the battle is over")]
+    BattleFinished,
+    #[error("another battle for this pairing is being created; retry")]
+    LockBusy,
+    #[error("a battle for this pairing already exists")]
+    BattleExists,
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+impl From<redis::RedisError> for ApiError {
+    fn from(e: redis::RedisError) -> Self {
+        ApiError::Internal(anyhow::Error::new(e).context("redis"))
+    }
+}
+
+impl ApiError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidPayload(_) => "INVALID_PAYLOAD",
+            ApiError::UnknownEvent(_) => "UNKNOWN_EVENT",
+            ApiError::Unauthorized => "UNAUTHORIZED",
+            ApiError::ChallengeNotFound => "CHALLENGE_NOT_FOUND",
+            ApiError::OwnChallenge => "OWN_CHALLENGE",
+            ApiError::ChallengeUnavailable => "CHALLENGE_UNAVAILABLE",
+            ApiError::BattleNotFound => "BATTLE_NOT_FOUND",
+            ApiError::NotAParticipant => "NOT_A_PARTICIPANT",
+            ApiError::BattleNotStarted => "BATTLE_NOT_STARTED",
+            ApiError::BattleFinished => "BATTLE_FINISHED",
+            ApiError::LockBusy => "LOCK_BUSY",
+            ApiError::BattleExists => "BATTLE_EXISTS",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidPayload(_) | ApiError::UnknownEvent(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotAParticipant | ApiError::OwnChallenge => StatusCode::FORBIDDEN,
+            ApiError::ChallengeNotFound | ApiError::BattleNotFound => StatusCode::NOT_FOUND,
+            ApiError::ChallengeUnavailable
+            | ApiError::BattleNotStarted
+            | ApiError::BattleFinished
+            | ApiError::BattleExists => StatusCode::CONFLICT,
+            ApiError::LockBusy => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs internal errors once, with their cause chain; client errors are not logged.
+    fn log(&self) {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+    }
+
+    /// The `{ "ok": false, "error": {...} }` ack body.
+    pub fn to_ack(&self) -> Value {
+        self.log();
+        json!({ "ok": false, "error": { "code": self.code(), "message": self.to_string() } })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.log();
+        joust_common::http::error_response(self.status(), self.code(), self.to_string())
+    }
+}

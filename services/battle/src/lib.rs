@@ -1,0 +1,19 @@
+//! The battle service: the Socket.IO gateway players connect to and the HTTP API.
+//!
+//! Battle state lives in PostgreSQL (rows plus an append-only event log); any instance can serve
+//! any player. Events written by any instance or by the judge are published on Redis and each
+//! instance delivers them to its own connected sockets.
+
+pub mod auth;
+pub mod battles;
+pub mod error;
+mod http;
+pub mod lock;
+mod metrics;
+mod relay;
+pub mod settings;
+mod socket;
+mod startup;
+
+pub use settings::Settings;
+pub use startup::{AppState, Application};

@@ -1,0 +1,47 @@
+//! PostgreSQL and Redis connections.
+
+use std::time::Duration;
+
+use sqlx::{PgPool, postgres::PgPoolOptions};
+
+/// The schema, embedded at compile time from `migrations/`.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Connects to PostgreSQL; `migrate` runs pending migrations first.
+pub async fn connect_postgres(url: &str, max_connections: u32, migrate: bool) -> anyhow::Result<PgPool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect(url)
+        .await
+        .map_err(|e| anyhow::anyhow!("connecting to PostgreSQL: {e}"))?;
+    if migrate {
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| anyhow::anyhow!("running migrations: {e}"))?;
+    }
+    Ok(pool)
+}
+
+/// Opens a multiplexed, self-reconnecting Redis connection.
+pub async fn connect_redis(url: &str) -> anyhow::Result<(redis::Client, redis::aio::ConnectionManager)> {
+    let client = redis::Client::open(url).map_err(|e| anyhow::anyhow!("invalid Redis URL: {e}"))?;
+    let manager = redis::aio::ConnectionManager::new(client.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("connecting to Redis: {e}"))?;
+    Ok((client, manager))
+}
+
+/// Readiness probe for both stores.
+pub async fn ping(pool: &PgPool, redis: &mut redis::aio::ConnectionManager) -> Result<(), String> {
+    sqlx::query("SELECT 1")
+        .execute(pool)
+        .await
+        .map_err(|e| format!("postgres: {e}"))?;
+    redis::cmd("PING")
+        .query_async::<String>(redis)
+        .await
+        .map_err(|e| format!("redis: {e}"))?;
+    Ok(())
+}

@@ -1,0 +1,166 @@
+// Starts the real Joust binaries against a throwaway database and Redis prefix, and tears
+// everything down afterwards.
+import { spawn, execFileSync } from "node:child_process";
+import { createServer } from "node:net";
+import { randomUUID } from "node:crypto";
+import { io } from "socket.io-client";
+
+const binDir = process.env.JOUST_BIN_DIR ?? new URL("../../target/debug/", import.meta.url).pathname;
+const runtimeDir = process.env.JOUST_RUNTIME_DIR ?? new URL("../../.cache/runtimes", import.meta.url).pathname;
+const cacheDir = process.env.JOUST_SANDBOX_CACHE_DIR ?? new URL("../../.cache/sandbox", import.meta.url).pathname;
+const pgAdmin = ["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt"];
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function psql(database, sql) {
+  return execFileSync("psql", ["-h", "127.0.0.1", "-U", "postgres", "-d", database, "-qAt", "-c", sql], {
+    encoding: "utf8",
+  }).trim();
+}
+
+async function waitReady(url, child, name, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} not ready after ${timeoutMs} ms`);
+}
+
+/** Starts executor, judge and battle; returns their URLs and a stop function. */
+export async function startStack({ countdownMs = 300 } = {}) {
+  const id = randomUUID().replaceAll("-", "");
+  const database = `joust_e2e_${id}`;
+  execFileSync("psql", [...pgAdmin, "-c", `CREATE DATABASE "${database}"`]);
+  const redisPrefix = `joust-e2e:${id}:`;
+  const [battlePort, judgePort, executorPort] = [await freePort(), await freePort(), await freePort()];
+  const common = {
+    ...process.env,
+    JOUST_LOG_FORMAT: "json",
+    RUST_LOG: process.env.RUST_LOG ?? "warn",
+    JOUST_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+    JOUST_REDIS_URL: process.env.JOUST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
+    JOUST_REDIS_PREFIX: redisPrefix,
+    JOUST_RUNTIME_DIR: runtimeDir,
+    JOUST_SANDBOX_CACHE_DIR: cacheDir,
+  };
+  const children = [];
+  const start = async (name, env, port) => {
+    const child = spawn(`${binDir}/joust-${name}`, [], {
+      env: { ...common, ...env },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    children.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    await waitReady(url, child, name);
+    return url;
+  };
+  const stack = { database, redisPrefix, children };
+  stack.stop = async () => {
+    for (const child of children) {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => {
+          const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            r();
+          }, 5000);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            r();
+          });
+        });
+      }
+    }
+    execFileSync("psql", [...pgAdmin, "-c", `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`]);
+    const keys = execFileSync("redis-cli", ["--scan", "--pattern", `${redisPrefix}*`], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean);
+    if (keys.length) execFileSync("redis-cli", ["del", ...keys]);
+  };
+  try {
+    stack.executor = await start("executor", { JOUST_EXECUTOR_PORT: String(executorPort) }, executorPort);
+    stack.judge = await start(
+      "judge",
+      { JOUST_JUDGE_PORT: String(judgePort), JOUST_EXECUTOR_URL: stack.executor },
+      judgePort,
+    );
+    stack.battle = await start(
+      "battle",
+      { JOUST_BATTLE_PORT: String(battlePort), JOUST_COUNTDOWN_MS: String(countdownMs) },
+      battlePort,
+    );
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+  return stack;
+}
+
+/** A guest player connected with the official client; collects the battle events it receives. */
+export async function connectPlayer(battleUrl, name) {
+  const res = await fetch(`${battleUrl}/api/auth/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name }),
+  });
+  if (!res.ok) throw new Error(`guest login failed: ${res.status} ${await res.text()}`);
+  const { token, user_id: userId } = await res.json();
+  const socket = io(battleUrl, { auth: { token, protocol: 1 }, reconnection: false });
+  const events = [];
+  const waiters = [];
+  socket.on("battle:event", (event) => {
+    events.push(event);
+    for (const w of [...waiters]) {
+      if (w.predicate(event)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(event);
+      }
+    }
+  });
+  await new Promise((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+  return {
+    name,
+    userId,
+    token,
+    socket,
+    events,
+    /** Sends an event and resolves with its ack. */
+    request: (event, payload) => socket.timeout(30_000).emitWithAck(event, payload),
+    /** Resolves with the first received battle event matching `predicate`. */
+    waitFor(predicate, timeoutMs = 60_000) {
+      const seen = events.find(predicate);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = { predicate, resolve };
+        waiters.push(waiter);
+        setTimeout(() => {
+          const i = waiters.indexOf(waiter);
+          if (i >= 0) {
+            waiters.splice(i, 1);
+            reject(new Error(`${name}: no matching battle event within ${timeoutMs} ms; got ${JSON.stringify(events)}`));
+          }
+        }, timeoutMs);
+      });
+    },
+  };
+}

@@ -1,0 +1,12 @@
+//! The executor service: `POST /v1/executions` judges a program against tests in the sandbox.
+//!
+//! CPU-bound and stateless. Concurrency is bounded; a request that cannot start within the
+//! queue timeout is answered `429` with `Retry-After` instead of waiting without bound.
+
+mod metrics;
+mod routes;
+pub mod settings;
+mod startup;
+
+pub use settings::Settings;
+pub use startup::{AppState, Application, router};

@@ -1,0 +1,84 @@
+//! `POST /v1/executions`.
+
+use std::time::Instant;
+
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use joust_common::{
+    execution::{ExecutionRequest, ExecutionResponse, Verdict},
+    http::{JsonBody, error_response},
+};
+
+use crate::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExecutionError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("all run slots are busy; retry shortly")]
+    Busy,
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl IntoResponse for ExecutionError {
+    fn into_response(self) -> Response {
+        match self {
+            ExecutionError::Invalid(message) => error_response(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST", message),
+            ExecutionError::Busy => {
+                let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, "BUSY", self.to_string());
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                response
+            }
+            ExecutionError::Internal(cause) => {
+                tracing::error!(error = %cause, "execution failed");
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+            }
+        }
+    }
+}
+
+pub async fn create_execution(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<ExecutionRequest>,
+) -> Result<Json<ExecutionResponse>, ExecutionError> {
+    let _timer = state.metrics.handler_duration.with_label_values(&["create_execution"]).start_timer();
+    if let Err(message) = request.validate() {
+        state.metrics.rejections.with_label_values(&["invalid"]).inc();
+        return Err(ExecutionError::Invalid(message));
+    }
+    let permit = match tokio::time::timeout(state.queue_timeout, state.slots.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        _ => {
+            state.metrics.rejections.with_label_values(&["busy"]).inc();
+            return Err(ExecutionError::Busy);
+        }
+    };
+    let language = request.language;
+    let started = Instant::now();
+    let sandbox = state.sandbox.clone();
+    let response = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        sandbox.execute(&request)
+    })
+    .await
+    .map_err(|e| ExecutionError::Internal(e.to_string()))?;
+    state
+        .metrics
+        .execution_duration
+        .with_label_values(&[language.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    state
+        .metrics
+        .executions
+        .with_label_values(&[language.as_str(), response.verdict.as_str()])
+        .inc();
+    if response.verdict == Verdict::IE {
+        tracing::warn!(language = %language, "execution ended in an internal error");
+    }
+    Ok(Json(response))
+}

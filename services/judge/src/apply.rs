@@ -1,0 +1,115 @@
+//! Loading a submission for judging and applying its verdict, exactly once.
+
+use joust_common::{
+    Language,
+    battle_events::{self, BattleEvent},
+    execution::{ExecutionRequest, ExecutionResponse, TestCase, Verdict},
+};
+use serde_json::json;
+use sqlx::{PgPool, Row};
+use uuid::Uuid;
+
+/// A queued submission with what the executor needs to judge it.
+#[derive(Debug, Clone)]
+pub struct SubmissionForJudging {
+    pub id: Uuid,
+    pub battle_id: Uuid,
+    pub user_id: Uuid,
+    pub players: [Uuid; 2],
+    pub already_judged: bool,
+    pub request: ExecutionRequest,
+}
+
+/// Loads the submission and its problem's hidden tests; `None` when it does not exist.
+pub async fn load_submission(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<SubmissionForJudging>> {
+    let Some(row) = sqlx::query(
+        "SELECT s.battle_id, s.user_id, s.language, s.source, s.status, b.player_a, b.player_b,
+                b.problem_id, p.time_limit_ms, p.memory_limit_mb
+         FROM submissions s
+         JOIN battles b ON b.id = s.battle_id
+         JOIN problems p ON p.id = b.problem_id
+         WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let problem_id: Uuid = row.try_get("problem_id")?;
+    let tests = sqlx::query("SELECT input, expected_output FROM problem_tests WHERE problem_id = $1 ORDER BY ordinal")
+        .bind(problem_id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|t| Ok(TestCase { input: t.try_get("input")?, expected_output: t.try_get("expected_output")? }))
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    let language: String = row.try_get("language")?;
+    let language = Language::parse(&language).ok_or_else(|| sqlx::Error::Decode(format!("unknown language {language}").into()))?;
+    Ok(Some(SubmissionForJudging {
+        id,
+        battle_id: row.try_get("battle_id")?,
+        user_id: row.try_get("user_id")?,
+        players: [row.try_get("player_a")?, row.try_get("player_b")?],
+        already_judged: row.try_get::<String, _>("status")? == "judged",
+        request: ExecutionRequest {
+            language,
+            source: row.try_get("source")?,
+            tests,
+            time_limit_ms: row.try_get::<i32, _>("time_limit_ms")? as u64,
+            memory_limit_mb: row.try_get::<i32, _>("memory_limit_mb")? as u64,
+            checker: Default::default(),
+            run_all: false,
+        },
+    }))
+}
+
+/// Records the verdict and, for the first Accepted of a running battle, finishes the battle.
+/// Returns the battle events to publish; empty when the verdict had already been applied, so a
+/// submission judged twice changes nothing the second time.
+pub async fn apply_verdict(
+    pool: &PgPool,
+    submission: &SubmissionForJudging,
+    response: &ExecutionResponse,
+) -> sqlx::Result<Vec<BattleEvent>> {
+    let mut tx = pool.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE submissions SET status = 'judged', verdict = $2, result = $3, judged_at = now()
+         WHERE id = $1 AND status = 'queued'",
+    )
+    .bind(submission.id)
+    .bind(response.verdict.as_str())
+    .bind(sqlx::types::Json(response))
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(vec![]);
+    }
+    let mut events = Vec::new();
+    let judged = json!({
+        "submission_id": submission.id,
+        "user_id": submission.user_id,
+        "verdict": response.verdict,
+        "passed_tests": response.passed(),
+        "total_tests": submission.request.tests.len(),
+        "compile_output": response.compile_output,
+        "time_ms": response.tests.iter().map(|t| t.time_ms).max().unwrap_or(0),
+    });
+    events.push(battle_events::append(&mut tx, submission.battle_id, "submission.judged", judged).await?);
+    if response.verdict == Verdict::AC {
+        let finished = sqlx::query(
+            "UPDATE battles SET status = 'finished', winner_id = $2, outcome = 'accepted', finished_at = now()
+             WHERE id = $1 AND status = 'running'",
+        )
+        .bind(submission.battle_id)
+        .bind(submission.user_id)
+        .execute(&mut *tx)
+        .await?;
+        if finished.rows_affected() == 1 {
+            let data = json!({ "winner_id": submission.user_id, "outcome": "accepted", "submission_id": submission.id });
+            events.push(battle_events::append(&mut tx, submission.battle_id, "battle.finished", data).await?);
+        }
+    }
+    tx.commit().await?;
+    Ok(events)
+}

@@ -1,0 +1,45 @@
+//! Judge settings, read from `JOUST_*` environment variables (see `docs/configuration.md`).
+
+use std::time::Duration;
+
+use joust_common::settings::{CommonSettings, SettingError, StoreSettings, env_or, env_string};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub common: CommonSettings,
+    pub stores: StoreSettings,
+    /// `JOUST_JUDGE_PORT`: port of `/healthz`, `/readyz` and `/metrics`; 0 picks a free one.
+    pub port: u16,
+    /// `JOUST_EXECUTOR_URL`: base URL of the executor.
+    pub executor_url: String,
+    /// `JOUST_JUDGE_CONSUMER`: this worker's name in the consumer group (unique per process).
+    pub consumer_name: String,
+    /// `JOUST_JUDGE_EXECUTOR_TIMEOUT_MS`: per-call timeout of an execution request.
+    pub executor_timeout: Duration,
+    /// `JOUST_JUDGE_BREAKER_FAILURES`: consecutive infrastructure failures that open the breaker.
+    pub breaker_failures: u32,
+    /// `JOUST_JUDGE_BREAKER_OPEN_MS`: how long the breaker stays open before a probe.
+    pub breaker_open: Duration,
+    /// `JOUST_JUDGE_RETRY_MS`: pause before retrying a submission whose judging failed.
+    pub retry_delay: Duration,
+    /// `JOUST_JUDGE_CLAIM_IDLE_MS`: a submission another worker took and has not acknowledged for
+    /// this long (the worker died) is claimed by this one.
+    pub claim_idle: Duration,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, SettingError> {
+        Ok(Self {
+            common: CommonSettings::from_env()?,
+            stores: StoreSettings::from_env(),
+            port: env_or("JOUST_JUDGE_PORT", 8081)?,
+            executor_url: env_string("JOUST_EXECUTOR_URL", "http://127.0.0.1:8082"),
+            consumer_name: env_string("JOUST_JUDGE_CONSUMER", &format!("judge-{}", std::process::id())),
+            executor_timeout: Duration::from_millis(env_or("JOUST_JUDGE_EXECUTOR_TIMEOUT_MS", 60_000)?),
+            breaker_failures: env_or("JOUST_JUDGE_BREAKER_FAILURES", 5)?,
+            breaker_open: Duration::from_millis(env_or("JOUST_JUDGE_BREAKER_OPEN_MS", 5_000)?),
+            retry_delay: Duration::from_millis(env_or("JOUST_JUDGE_RETRY_MS", 1_000)?),
+            claim_idle: Duration::from_millis(env_or("JOUST_JUDGE_CLAIM_IDLE_MS", 30_000)?),
+        })
+    }
+}
