@@ -14,11 +14,15 @@ use anyhow::Context;
 use joust_common::Language;
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, PoolingAllocationConfig, Store, Trap,
+    UpdateDeadline,
 };
 use wasmtime_wasi::{
     FsPerms, I32Exit, WasiCtxBuilder,
     p1::{self, WasiP1Ctx},
-    p2::pipe::{MemoryInputPipe, MemoryOutputPipe},
+    p2::{
+        OutputStream,
+        pipe::{MemoryInputPipe, MemoryOutputPipe},
+    },
 };
 
 use crate::{
@@ -56,7 +60,17 @@ pub struct SandboxConfig {
 pub(crate) struct GuestState {
     wasi: WasiP1Ctx,
     limiter: RunLimiter,
+    /// A handle on the guest's stdout, so the epoch callback can stop a flood early.
+    stdout: MemoryOutputPipe,
+    /// When the wall-clock backstop fires.
+    wall_deadline: Instant,
 }
+
+/// Raised from the epoch callback when stdout is full: the run stops right away instead of
+/// burning its whole time limit writing into a closed pipe.
+#[derive(Debug, thiserror::Error)]
+#[error("output limit exceeded")]
+struct OutputLimitExceeded;
 
 /// A program ready to run many times.
 #[derive(Clone)]
@@ -99,12 +113,19 @@ impl Sandbox {
     /// configuration (slow, seconds) and loading the cached native artifact afterwards.
     pub fn new(config: SandboxConfig) -> anyhow::Result<Self> {
         let mut engine_config = Config::new();
-        engine_config.consume_fuel(true).epoch_interruption(true).max_wasm_stack(MAX_WASM_STACK_BYTES);
+        engine_config
+            .consume_fuel(true)
+            .epoch_interruption(true)
+            .max_wasm_stack(MAX_WASM_STACK_BYTES)
+            // Guests run synchronously, but the engine insists the async stack can hold a full
+            // wasm stack.
+            .async_stack_size(MAX_WASM_STACK_BYTES + (1 << 20));
         let slots = config.max_concurrent_runs.max(1) * 2 + 2;
         let mut pool = PoolingAllocationConfig::default();
         pool.total_core_instances(slots)
             .total_memories(slots)
             .total_tables(slots * 2)
+            .total_stacks(slots)
             .max_tables_per_module(2)
             .table_elements(1 << 16)
             .max_core_instance_size(1 << 20)
@@ -202,16 +223,33 @@ impl Inner {
                 &self.python
             }
         };
-        let state = GuestState { wasi: wasi.build_p1(), limiter: RunLimiter::new(limits.memory_limit_bytes) };
+        let started = Instant::now();
+        // The wall-clock backstop: generous, since fuel is the real limit.
+        let backstop = Duration::from_millis(limits.time_limit_ms * 3 + 2_000);
+        let state = GuestState {
+            wasi: wasi.build_p1(),
+            limiter: RunLimiter::new(limits.memory_limit_bytes),
+            stdout: stdout.clone(),
+            wall_deadline: started + backstop,
+        };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         let fuel_budget = limits.time_limit_ms.saturating_mul(self.config.fuel_per_ms);
         store.set_fuel(fuel_budget)?;
-        // The wall-clock backstop: generous, since fuel is the real limit.
-        let backstop_ms = limits.time_limit_ms * 3 + 2_000;
-        store.set_epoch_deadline(backstop_ms / EPOCH_TICK.as_millis() as u64);
+        // Every tick, look at the run from outside: a full stdout or an exhausted wall-clock
+        // budget ends it.
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|mut store| {
+            let state = store.data_mut();
+            if state.stdout.check_write().is_err() {
+                return Err(wasmtime::Error::new(OutputLimitExceeded));
+            }
+            if Instant::now() >= state.wall_deadline {
+                return Ok(UpdateDeadline::Interrupt);
+            }
+            Ok(UpdateDeadline::Continue(1))
+        });
 
-        let started = Instant::now();
         let result = pre.instantiate(&mut store).and_then(|instance| {
             let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
             start.call(&mut store, ())
@@ -243,6 +281,9 @@ impl Inner {
 fn classify(error: &wasmtime::Error) -> Termination {
     if let Some(exit) = error.downcast_ref::<I32Exit>() {
         return Termination::Exited(exit.0);
+    }
+    if error.downcast_ref::<OutputLimitExceeded>().is_some() {
+        return Termination::OutputLimitExceeded;
     }
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => Termination::OutOfFuel,

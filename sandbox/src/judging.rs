@@ -15,8 +15,9 @@ pub const OUTPUT_LIMIT_BYTES: usize = 8 << 20;
 /// The verdict of one run against its expected output, with a short reason for failures.
 pub fn verdict_of(outcome: &RunOutcome, expected: &[u8], checker: Checker) -> (Verdict, Option<String>) {
     match &outcome.termination {
-        Termination::OutOfFuel | Termination::WallTimeout => (Verdict::TLE, None),
+        Termination::OutputLimitExceeded => (Verdict::OLE, None),
         _ if outcome.stdout_overflowed => (Verdict::OLE, None),
+        Termination::OutOfFuel | Termination::WallTimeout => (Verdict::TLE, None),
         Termination::Exited(0) if outputs_match(checker, expected, &outcome.stdout) => (Verdict::AC, None),
         Termination::Exited(0) => (Verdict::WA, None),
         Termination::Exited(_) | Termination::Trapped(_) if outcome.memory_denied => (Verdict::MLE, None),

@@ -20,6 +20,8 @@ pub enum Termination {
     OutOfFuel,
     /// The wall-clock backstop fired.
     WallTimeout,
+    /// Stdout reached its cap and the run was stopped.
+    OutputLimitExceeded,
     /// Any other trap (stack overflow, out-of-bounds access, unreachable, ...).
     Trapped(String),
 }

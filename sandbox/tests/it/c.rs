@@ -64,9 +64,19 @@ fn infinite_loop_is_tle_with_a_deterministic_fuel_count() {
 
 #[test]
 fn memory_bomb_is_mle() {
+    // Keeps every block reachable so the compiler cannot drop the allocations.
     let source = r#"#include <stdlib.h>
 #include <string.h>
-int main(void) { for (;;) { char *p = malloc(1 << 20); if (!p) return 3; memset(p, 1, 1 << 20); } }"#;
+#include <stdio.h>
+int main(void) {
+    char **head = NULL; long long n = 0;
+    for (;;) {
+        char **block = malloc(1 << 20);
+        if (!block) { printf("%lld\n", n); return 3; }
+        memset(block, 1, 1 << 20);
+        *block = (char *)head; head = block; n++;
+    }
+}"#;
     let response = execute(Language::C, source, sum_tests(), 2_000, 32);
     assert_verdict(&response, Verdict::MLE);
     assert!(response.tests[0].memory_bytes <= 32 << 20);
