@@ -130,6 +130,7 @@ export async function connectPlayer(battleUrl, name) {
     for (const w of [...waiters]) {
       if (w.predicate(event)) {
         waiters.splice(waiters.indexOf(w), 1);
+        clearTimeout(w.timer);
         w.resolve(event);
       }
     }
@@ -153,7 +154,7 @@ export async function connectPlayer(battleUrl, name) {
       return new Promise((resolve, reject) => {
         const waiter = { predicate, resolve };
         waiters.push(waiter);
-        setTimeout(() => {
+        waiter.timer = setTimeout(() => {
           const i = waiters.indexOf(waiter);
           if (i >= 0) {
             waiters.splice(i, 1);

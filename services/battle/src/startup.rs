@@ -34,6 +34,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     io: Io,
+    state: AppState,
 }
 
 /// The adapter's driver needs RESP3 (push messages).
@@ -85,18 +86,23 @@ impl Application {
         });
         let router = Router::new()
             .route("/api/auth/guest", post(http::create_guest))
-            .with_state(state)
+            .with_state(state.clone())
             .merge(ops::routes(metrics.registry.clone(), readiness))
             .layer(socket_layer)
             .layer(CorsLayer::permissive())
             .layer(TraceLayer::new_for_http());
         let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
-        Ok(Self { port, listener, router, io })
+        Ok(Self { port, listener, router, io, state })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The state handlers run with, for driving operations directly in tests.
+    pub fn state(&self) -> AppState {
+        self.state.clone()
     }
 
     /// Serves until SIGINT/SIGTERM, then closes every socket and stops.

@@ -26,8 +26,20 @@ pub async fn connect_postgres(url: &str, max_connections: u32, migrate: bool) ->
 
 /// Opens a multiplexed, self-reconnecting Redis connection.
 pub async fn connect_redis(url: &str) -> anyhow::Result<(redis::Client, redis::aio::ConnectionManager)> {
+    connect_redis_with_timeout(url, Duration::from_secs(2)).await
+}
+
+/// Like [`connect_redis`], for a connection that issues blocking commands (`XREADGROUP BLOCK`):
+/// its response timeout must outlast the longest block.
+pub async fn connect_redis_with_timeout(
+    url: &str,
+    response_timeout: Duration,
+) -> anyhow::Result<(redis::Client, redis::aio::ConnectionManager)> {
     let client = redis::Client::open(url).map_err(|e| anyhow::anyhow!("invalid Redis URL: {e}"))?;
-    let manager = redis::aio::ConnectionManager::new(client.clone())
+    let config = redis::aio::ConnectionManagerConfig::new()
+        .set_response_timeout(Some(response_timeout))
+        .set_connection_timeout(Some(Duration::from_secs(5)));
+    let manager = redis::aio::ConnectionManager::new_with_config(client.clone(), config)
         .await
         .map_err(|e| anyhow::anyhow!("connecting to Redis: {e}"))?;
     Ok((client, manager))

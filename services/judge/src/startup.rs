@@ -27,6 +27,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: JudgeState,
+    /// Dedicated to the worker's blocking stream reads.
+    stream_redis: redis::aio::ConnectionManager,
 }
 
 impl Application {
@@ -59,9 +61,14 @@ impl Application {
             Box::pin(async move { db::ping(&pool, &mut redis).await })
         });
         let router = ops::routes(metrics.registry.clone(), readiness);
+        let (_, stream_redis) = db::connect_redis_with_timeout(
+            &settings.stores.redis_url,
+            worker::READ_BLOCK + std::time::Duration::from_secs(5),
+        )
+        .await?;
         let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
-        Ok(Self { port, listener, router, state })
+        Ok(Self { port, listener, router, state, stream_redis })
     }
 
     pub fn port(&self) -> u16 {
@@ -82,7 +89,7 @@ impl Application {
             let mut rx = server_rx;
             let _ = rx.wait_for(|stopped| *stopped).await;
         });
-        let worker = tokio::spawn(worker::run(self.state, async move {
+        let worker = tokio::spawn(worker::run(self.state, self.stream_redis, async move {
             let mut rx = rx;
             let _ = rx.wait_for(|stopped| *stopped).await;
         }));

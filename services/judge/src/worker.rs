@@ -24,11 +24,14 @@ pub async fn ensure_group(redis: &mut redis::aio::ConnectionManager, stream: &st
     }
 }
 
-/// Runs until `stop` resolves.
-pub async fn run(state: JudgeState, stop: impl std::future::Future<Output = ()>) {
+/// How long one read waits for new submissions.
+pub const READ_BLOCK: Duration = Duration::from_secs(2);
+
+/// Runs until `stop` resolves. `redis` is a connection whose response timeout outlasts
+/// [`READ_BLOCK`].
+pub async fn run(state: JudgeState, mut redis: redis::aio::ConnectionManager, stop: impl std::future::Future<Output = ()>) {
     tokio::pin!(stop);
     let stream = stream_key(&state.redis_prefix);
-    let mut redis = state.redis.clone();
     loop {
         tokio::select! {
             () = &mut stop => break,
@@ -78,7 +81,7 @@ async fn next_batch(
             .xread_options(
                 &[stream],
                 &[">"],
-                &StreamReadOptions::default().group(GROUP, consumer).count(10).block(2_000),
+                &StreamReadOptions::default().group(GROUP, consumer).count(10).block(READ_BLOCK.as_millis() as usize),
             )
             .await?;
         entries = parse_entries(fresh.keys.into_iter().flat_map(|key| key.ids));

@@ -1,1 +1,62 @@
-//! placeholder
+//! The battle service in-process, against real PostgreSQL and Redis: the HTTP API over a real
+//! socket, and the duel operations the socket handlers call.
+
+mod auth;
+mod duel;
+
+use std::time::Duration;
+
+use joust_battle::{AppState, Application, Settings, auth::Player};
+use joust_common::{
+    settings::{CommonSettings, LogFormat, StoreSettings},
+    testing::TestStores,
+};
+use uuid::Uuid;
+
+pub struct TestApp {
+    pub url: String,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    pub stores: TestStores,
+}
+
+pub async fn spawn_app(countdown: Duration) -> TestApp {
+    let stores = TestStores::new().await;
+    let settings = Settings {
+        common: CommonSettings { host: "127.0.0.1".into(), log_format: LogFormat::Pretty },
+        stores: StoreSettings {
+            database_url: stores.database_url.clone(),
+            redis_url: stores.redis_url.clone(),
+            redis_prefix: stores.redis_prefix.clone(),
+        },
+        port: 0,
+        jwt_secret: "test-secret".into(),
+        token_ttl: Duration::from_secs(600),
+        countdown,
+        lock_ttl: Duration::from_secs(5),
+        max_event_bytes: 80 * 1024,
+    };
+    let app = Application::build(settings).await.expect("battle service starts");
+    let url = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state();
+    tokio::spawn(app.run_until_stopped());
+    TestApp { url, state, http: reqwest::Client::new(), stores }
+}
+
+impl TestApp {
+    /// Creates a guest through the HTTP API and returns it as the socket layer would see it.
+    pub async fn guest(&self, name: &str) -> Player {
+        let response = self
+            .http
+            .post(format!("{}/api/auth/guest", self.url))
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let body: serde_json::Value = response.json().await.unwrap();
+        let player = self.state.tokens.verify(body["token"].as_str().unwrap()).unwrap();
+        assert_eq!(player.id, Uuid::parse_str(body["user_id"].as_str().unwrap()).unwrap());
+        player
+    }
+}
