@@ -24,8 +24,17 @@ fn engine_fingerprint(engine: &Engine) -> u64 {
 
 /// Loads `wasm` compiled for `engine`, from the cache when possible, compiling and storing it
 /// otherwise.
-pub fn load_module(engine: &Engine, cache_dir: &Path, name: &str, wasm: &[u8]) -> anyhow::Result<Module> {
-    let key = format!("{name}-{}-{:016x}.cwasm", &sha256_hex(wasm)[..16], engine_fingerprint(engine));
+pub fn load_module(
+    engine: &Engine,
+    cache_dir: &Path,
+    name: &str,
+    wasm: &[u8],
+) -> anyhow::Result<Module> {
+    let key = format!(
+        "{name}-{}-{:016x}.cwasm",
+        &sha256_hex(wasm)[..16],
+        engine_fingerprint(engine)
+    );
     let path: PathBuf = cache_dir.join(key);
     std::fs::create_dir_all(cache_dir)?;
     // Several processes may start on a cold cache at once (tests, a fleet rollout): one
@@ -40,7 +49,9 @@ pub fn load_module(engine: &Engine, cache_dir: &Path, name: &str, wasm: &[u8]) -
         let loaded = unsafe { Module::deserialize_file(engine, &path) };
         match loaded {
             Ok(module) => return Ok(module),
-            Err(e) => tracing::warn!(path = %path.display(), error = %e, "discarding unusable cached module"),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "discarding unusable cached module")
+            }
         }
     }
     let module = Module::new(engine, wasm)?;

@@ -9,7 +9,9 @@ pub fn outputs_match(checker: Checker, expected: &[u8], actual: &[u8]) -> bool {
         Checker::Tokens => expected
             .split(|b| b.is_ascii_whitespace())
             .filter(|t| !t.is_empty())
-            .eq(actual.split(|b| b.is_ascii_whitespace()).filter(|t| !t.is_empty())),
+            .eq(actual
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|t| !t.is_empty())),
     }
 }
 
@@ -24,7 +26,10 @@ fn normalize_lines(text: &[u8]) -> Vec<&[u8]> {
 }
 
 fn trim_end(line: &[u8]) -> &[u8] {
-    let end = line.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
     &line[..end]
 }
 
@@ -35,7 +40,11 @@ mod tests {
     #[test]
     fn exact_ignores_trailing_whitespace_only() {
         assert!(outputs_match(Checker::Exact, b"3\n", b"3"));
-        assert!(outputs_match(Checker::Exact, b"1 2\n3\n", b"1 2  \r\n3\n\n"));
+        assert!(outputs_match(
+            Checker::Exact,
+            b"1 2\n3\n",
+            b"1 2  \r\n3\n\n"
+        ));
         assert!(!outputs_match(Checker::Exact, b"1 2\n", b"1  2\n"));
         assert!(!outputs_match(Checker::Exact, b"3\n", b"4\n"));
     }

@@ -46,7 +46,13 @@ impl CCompiler {
         let output = Command::new("timeout")
             .args(["-s", "KILL", &self.timeout_secs.to_string()])
             .arg(&self.clang)
-            .args(["--target=wasm32-wasi", "-std=c17", "-O2", "-s", "-fno-color-diagnostics"])
+            .args([
+                "--target=wasm32-wasi",
+                "-std=c17",
+                "-O2",
+                "-s",
+                "-fno-color-diagnostics",
+            ])
             // The stack goes first so that an overflow traps instead of overwriting static data.
             .args(["-Wl,--stack-first", "-Wl,-z,stack-size=16777216"])
             .arg("-o")

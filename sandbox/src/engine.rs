@@ -13,8 +13,8 @@ use std::{
 use anyhow::Context;
 use joust_common::Language;
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, PoolingAllocationConfig, Store, Trap,
-    UpdateDeadline,
+    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module,
+    PoolingAllocationConfig, Store, Trap, UpdateDeadline,
 };
 use wasmtime_wasi::{
     FsPerms, I32Exit, WasiCtxBuilder,
@@ -138,9 +138,13 @@ impl Sandbox {
 
         let python_dir = config.runtime_dir.join("python-3.11");
         let python_wasm = std::fs::read(python_dir.join("python3.11.wasm")).with_context(|| {
-            format!("reading the Python runtime from {} (run `make runtimes`)", python_dir.display())
+            format!(
+                "reading the Python runtime from {} (run `make runtimes`)",
+                python_dir.display()
+            )
         })?;
-        let python_module = cache::load_module(&engine, &config.cache_dir, "python-3.11", &python_wasm)?;
+        let python_module =
+            cache::load_module(&engine, &config.cache_dir, "python-3.11", &python_wasm)?;
         let python = linker.instantiate_pre(&python_module)?;
 
         let ticker_stop = Arc::new(AtomicBool::new(false));
@@ -174,13 +178,12 @@ impl Sandbox {
             Language::Python => ProgramKind::Python(Arc::from(source)),
             Language::C => {
                 let wasm = self.inner.c_compiler.compile(source)?;
-                let module = Module::new(&self.inner.engine, &wasm)
-                    .map_err(|e| CompileError::Internal(format!("loading the compiled module: {e}")))?;
-                let pre = self
-                    .inner
-                    .linker
-                    .instantiate_pre(&module)
-                    .map_err(|e| CompileError::Rejected(format!("the program cannot be linked: {e}")))?;
+                let module = Module::new(&self.inner.engine, &wasm).map_err(|e| {
+                    CompileError::Internal(format!("loading the compiled module: {e}"))
+                })?;
+                let pre = self.inner.linker.instantiate_pre(&module).map_err(|e| {
+                    CompileError::Rejected(format!("the program cannot be linked: {e}"))
+                })?;
                 ProgramKind::Native(pre)
             }
         };
@@ -189,7 +192,12 @@ impl Sandbox {
 
     /// Runs `program` on `input`. Blocks the calling thread for the duration of the run; call
     /// it from a blocking context, never from an async task.
-    pub fn run(&self, program: &Program, input: &[u8], limits: RunLimits) -> anyhow::Result<RunOutcome> {
+    pub fn run(
+        &self,
+        program: &Program,
+        input: &[u8],
+        limits: RunLimits,
+    ) -> anyhow::Result<RunOutcome> {
         let inner = self.inner.clone();
         let program = program.clone();
         let input = input.to_vec();
@@ -205,11 +213,18 @@ impl Sandbox {
 }
 
 impl Inner {
-    fn run_on_this_thread(&self, program: &Program, input: Vec<u8>, limits: RunLimits) -> anyhow::Result<RunOutcome> {
+    fn run_on_this_thread(
+        &self,
+        program: &Program,
+        input: Vec<u8>,
+        limits: RunLimits,
+    ) -> anyhow::Result<RunOutcome> {
         let stdout = MemoryOutputPipe::new(limits.output_limit_bytes + 1);
         let stderr = MemoryOutputPipe::new(STDERR_CAP_BYTES);
         let mut wasi = WasiCtxBuilder::new();
-        wasi.stdin(MemoryInputPipe::new(input)).stdout(stdout.clone()).stderr(stderr.clone());
+        wasi.stdin(MemoryInputPipe::new(input))
+            .stdout(stdout.clone())
+            .stderr(stderr.clone());
         let pre = match &program.kind {
             ProgramKind::Native(pre) => {
                 wasi.args(&["main"]);

@@ -13,14 +13,22 @@ use crate::{
 pub const OUTPUT_LIMIT_BYTES: usize = 8 << 20;
 
 /// The verdict of one run against its expected output, with a short reason for failures.
-pub fn verdict_of(outcome: &RunOutcome, expected: &[u8], checker: Checker) -> (Verdict, Option<String>) {
+pub fn verdict_of(
+    outcome: &RunOutcome,
+    expected: &[u8],
+    checker: Checker,
+) -> (Verdict, Option<String>) {
     match &outcome.termination {
         Termination::OutputLimitExceeded => (Verdict::OLE, None),
         _ if outcome.stdout_overflowed => (Verdict::OLE, None),
         Termination::OutOfFuel | Termination::WallTimeout => (Verdict::TLE, None),
-        Termination::Exited(0) if outputs_match(checker, expected, &outcome.stdout) => (Verdict::AC, None),
+        Termination::Exited(0) if outputs_match(checker, expected, &outcome.stdout) => {
+            (Verdict::AC, None)
+        }
         Termination::Exited(0) => (Verdict::WA, None),
-        Termination::Exited(_) | Termination::Trapped(_) if outcome.memory_denied => (Verdict::MLE, None),
+        Termination::Exited(_) | Termination::Trapped(_) if outcome.memory_denied => {
+            (Verdict::MLE, None)
+        }
         Termination::Exited(code) => (Verdict::RTE, Some(format!("exit code {code}"))),
         Termination::Trapped(trap) => (Verdict::RTE, Some(trap.clone())),
     }
@@ -33,11 +41,19 @@ impl Sandbox {
         let program = match self.prepare(request.language, &request.source) {
             Ok(program) => program,
             Err(CompileError::Rejected(message)) => {
-                return ExecutionResponse { verdict: Verdict::CE, compile_output: Some(message), tests: vec![] };
+                return ExecutionResponse {
+                    verdict: Verdict::CE,
+                    compile_output: Some(message),
+                    tests: vec![],
+                };
             }
             Err(CompileError::Internal(message)) => {
                 tracing::error!(error = %message, "compiler failure");
-                return ExecutionResponse { verdict: Verdict::IE, compile_output: None, tests: vec![] };
+                return ExecutionResponse {
+                    verdict: Verdict::IE,
+                    compile_output: None,
+                    tests: vec![],
+                };
             }
         };
         let limits = RunLimits {
@@ -48,16 +64,18 @@ impl Sandbox {
         let mut tests = Vec::with_capacity(request.tests.len());
         let mut overall = Verdict::AC;
         for (index, test) in request.tests.iter().enumerate() {
-            let (verdict, message, outcome) = match self.run(&program, test.input.as_bytes(), limits) {
-                Ok(outcome) => {
-                    let (verdict, message) = verdict_of(&outcome, test.expected_output.as_bytes(), request.checker);
-                    (verdict, message, Some(outcome))
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "sandbox failure");
-                    (Verdict::IE, Some("internal error".to_owned()), None)
-                }
-            };
+            let (verdict, message, outcome) =
+                match self.run(&program, test.input.as_bytes(), limits) {
+                    Ok(outcome) => {
+                        let (verdict, message) =
+                            verdict_of(&outcome, test.expected_output.as_bytes(), request.checker);
+                        (verdict, message, Some(outcome))
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "sandbox failure");
+                        (Verdict::IE, Some("internal error".to_owned()), None)
+                    }
+                };
             tests.push(TestResult {
                 index,
                 verdict,
@@ -80,6 +98,10 @@ impl Sandbox {
                 }
             }
         }
-        ExecutionResponse { verdict: overall, compile_output: None, tests }
+        ExecutionResponse {
+            verdict: overall,
+            compile_output: None,
+            tests,
+        }
     }
 }

@@ -9,8 +9,8 @@ mod cache;
 mod checker;
 mod compile;
 mod engine;
-mod limiter;
 mod judging;
+mod limiter;
 mod run;
 
 pub use checker::outputs_match;

@@ -12,12 +12,22 @@ pub struct RunLimiter {
 
 impl RunLimiter {
     pub fn new(memory_cap: usize) -> Self {
-        Self { memory_cap, table_elements_cap: 1 << 20, peak_memory: 0, memory_denied: false }
+        Self {
+            memory_cap,
+            table_elements_cap: 1 << 20,
+            peak_memory: 0,
+            memory_denied: false,
+        }
     }
 }
 
 impl ResourceLimiter for RunLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.memory_cap {
             self.memory_denied = true;
             return Ok(false);
@@ -26,7 +36,12 @@ impl ResourceLimiter for RunLimiter {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= self.table_elements_cap)
     }
 

@@ -11,7 +11,12 @@ fn correct_program_is_accepted_on_every_test() {
     let response = verdict(Language::C, SUM);
     assert_verdict(&response, Verdict::AC);
     assert_eq!(response.tests.len(), 3);
-    assert!(response.tests.iter().all(|t| t.fuel > 0 && t.memory_bytes > 0));
+    assert!(
+        response
+            .tests
+            .iter()
+            .all(|t| t.fuel > 0 && t.memory_bytes > 0)
+    );
 }
 
 #[test]
@@ -49,7 +54,10 @@ fn syntax_error_is_a_compile_error_with_the_message() {
     let message = response.compile_output.expect("compiler output");
     assert!(message.contains("main.c"), "{message}");
     assert!(message.contains("expected ';'"), "{message}");
-    assert!(!message.contains("/job-"), "host paths are hidden: {message}");
+    assert!(
+        !message.contains("/job-"),
+        "host paths are hidden: {message}"
+    );
 }
 
 #[test]
@@ -88,11 +96,24 @@ fn non_zero_exit_and_traps_are_runtime_errors() {
     assert_verdict(&exit, Verdict::RTE);
     assert_eq!(exit.tests[0].exit_code, Some(7));
 
-    let trap = verdict(Language::C, "#include <stdlib.h>\nint main(void) { abort(); }");
+    let trap = verdict(
+        Language::C,
+        "#include <stdlib.h>\nint main(void) { abort(); }",
+    );
     assert_verdict(&trap, Verdict::RTE);
-    assert!(trap.tests[0].message.as_deref().unwrap_or("").contains("unreachable"), "{trap:#?}");
+    assert!(
+        trap.tests[0]
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("unreachable"),
+        "{trap:#?}"
+    );
 
-    let recursion = verdict(Language::C, "int f(int n) { volatile int pad[64]; pad[0] = n; return f(n + 1) + pad[0]; }\nint main(void) { return f(0); }");
+    let recursion = verdict(
+        Language::C,
+        "int f(int n) { volatile int pad[64]; pad[0] = n; return f(n + 1) + pad[0]; }\nint main(void) { return f(0); }",
+    );
     assert_verdict(&recursion, Verdict::RTE);
 }
 

@@ -35,13 +35,26 @@ pub fn sandbox() -> &'static Sandbox {
 }
 
 pub fn sum_tests() -> Vec<TestCase> {
-    [("1 2\n", "3\n"), ("-5 5\n", "0\n"), ("1000000000000 2345678901234\n", "3345678901234\n")]
-        .into_iter()
-        .map(|(i, o)| TestCase { input: i.into(), expected_output: o.into() })
-        .collect()
+    [
+        ("1 2\n", "3\n"),
+        ("-5 5\n", "0\n"),
+        ("1000000000000 2345678901234\n", "3345678901234\n"),
+    ]
+    .into_iter()
+    .map(|(i, o)| TestCase {
+        input: i.into(),
+        expected_output: o.into(),
+    })
+    .collect()
 }
 
-pub fn execute(language: Language, source: &str, tests: Vec<TestCase>, time_limit_ms: u64, memory_limit_mb: u64) -> ExecutionResponse {
+pub fn execute(
+    language: Language,
+    source: &str,
+    tests: Vec<TestCase>,
+    time_limit_ms: u64,
+    memory_limit_mb: u64,
+) -> ExecutionResponse {
     sandbox().execute(&ExecutionRequest {
         language,
         source: source.into(),

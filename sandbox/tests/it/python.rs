@@ -4,7 +4,10 @@ use crate::{assert_verdict, execute, sum_tests, verdict};
 
 #[test]
 fn correct_program_is_accepted() {
-    let response = verdict(Language::Python, "a, b = map(int, input().split())\nprint(a + b)\n");
+    let response = verdict(
+        Language::Python,
+        "a, b = map(int, input().split())\nprint(a + b)\n",
+    );
     assert_verdict(&response, Verdict::AC);
 }
 
@@ -29,18 +32,33 @@ fn exception_is_a_runtime_error() {
 
 #[test]
 fn infinite_loop_is_tle() {
-    assert_verdict(&verdict(Language::Python, "while True:\n    pass\n"), Verdict::TLE);
+    assert_verdict(
+        &verdict(Language::Python, "while True:\n    pass\n"),
+        Verdict::TLE,
+    );
 }
 
 #[test]
 fn memory_bomb_is_mle() {
-    let response = execute(Language::Python, "x = []\nwhile True:\n    x.append(' ' * 1000000)\n", sum_tests(), 5_000, 48);
+    let response = execute(
+        Language::Python,
+        "x = []\nwhile True:\n    x.append(' ' * 1000000)\n",
+        sum_tests(),
+        5_000,
+        48,
+    );
     assert_verdict(&response, Verdict::MLE);
 }
 
 #[test]
 fn the_host_filesystem_is_not_visible() {
     let source = "import os\ntry:\n    open('/etc/passwd').read()\n    print('leak')\nexcept OSError:\n    print(3)\n";
-    let response = execute(Language::Python, source, sum_tests()[..1].to_vec(), 2_000, 64);
+    let response = execute(
+        Language::Python,
+        source,
+        sum_tests()[..1].to_vec(),
+        2_000,
+        64,
+    );
     assert_verdict(&response, Verdict::AC);
 }

@@ -35,12 +35,17 @@ pub struct TokenKeys {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 impl TokenKeys {
     pub fn new(secret: &str, ttl: Duration) -> Self {
-        Self { secret: secret.as_bytes().to_vec(), ttl }
+        Self {
+            secret: secret.as_bytes().to_vec(),
+            ttl,
+        }
     }
 
     fn mac(&self) -> Hmac<Sha256> {
@@ -49,9 +54,18 @@ impl TokenKeys {
 
     pub fn issue(&self, player: &Player) -> String {
         let iat = now_secs();
-        let claims = Claims { sub: player.id, name: player.name.clone(), iat, exp: iat + self.ttl.as_secs() };
+        let claims = Claims {
+            sub: player.id,
+            name: player.name.clone(),
+            iat,
+            exp: iat + self.ttl.as_secs(),
+        };
         let payload = serde_json::to_vec(&claims).expect("claims serialize");
-        let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(HEADER), URL_SAFE_NO_PAD.encode(payload));
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(HEADER),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
         let mut mac = self.mac();
         mac.update(signing_input.as_bytes());
         let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
@@ -60,7 +74,8 @@ impl TokenKeys {
 
     pub fn verify(&self, token: &str) -> Result<Player, ApiError> {
         let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(ApiError::Unauthorized);
         };
@@ -72,11 +87,14 @@ impl TokenKeys {
         if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
             return Err(ApiError::Unauthorized);
         }
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| ApiError::Unauthorized)?;
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| ApiError::Unauthorized)?;
         let signed_len = token.len() - signature_len(token) - 1;
         let mut mac = self.mac();
         mac.update(&token.as_bytes()[..signed_len]);
-        mac.verify_slice(&signature).map_err(|_| ApiError::Unauthorized)?;
+        mac.verify_slice(&signature)
+            .map_err(|_| ApiError::Unauthorized)?;
         let claims: Claims = URL_SAFE_NO_PAD
             .decode(payload)
             .ok()
@@ -85,7 +103,10 @@ impl TokenKeys {
         if claims.exp <= now_secs() {
             return Err(ApiError::Unauthorized);
         }
-        Ok(Player { id: claims.sub, name: claims.name })
+        Ok(Player {
+            id: claims.sub,
+            name: claims.name,
+        })
     }
 }
 
@@ -98,7 +119,10 @@ mod tests {
     use super::*;
 
     fn player() -> Player {
-        Player { id: Uuid::new_v4(), name: "ada".into() }
+        Player {
+            id: Uuid::new_v4(),
+            name: "ada".into(),
+        }
     }
 
     #[test]

@@ -80,8 +80,14 @@ fn new_code() -> String {
 }
 
 /// Opens a direct challenge that another player can accept with its code.
-pub async fn create_challenge(state: AppState, player: Player, req: CreateChallenge) -> Result<ChallengeCreated, ApiError> {
-    let slug = req.problem.unwrap_or_else(|| SEEDED_PROBLEM_SLUG.to_owned());
+pub async fn create_challenge(
+    state: AppState,
+    player: Player,
+    req: CreateChallenge,
+) -> Result<ChallengeCreated, ApiError> {
+    let slug = req
+        .problem
+        .unwrap_or_else(|| SEEDED_PROBLEM_SLUG.to_owned());
     if slug.len() > 64 {
         return Err(ApiError::InvalidPayload("problem slug is too long".into()));
     }
@@ -89,7 +95,8 @@ pub async fn create_challenge(state: AppState, player: Player, req: CreateChalle
         .bind(&slug)
         .fetch_optional(&state.pool)
         .await?;
-    let problem_id = problem_id.ok_or_else(|| ApiError::InvalidPayload(format!("no problem {slug:?}")))?;
+    let problem_id =
+        problem_id.ok_or_else(|| ApiError::InvalidPayload(format!("no problem {slug:?}")))?;
     let code = new_code();
     sqlx::query("INSERT INTO challenges (code, creator_id, problem_id) VALUES ($1, $2, $3)")
         .bind(&code)
@@ -97,18 +104,28 @@ pub async fn create_challenge(state: AppState, player: Player, req: CreateChalle
         .bind(problem_id)
         .execute(&state.pool)
         .await?;
-    Ok(ChallengeCreated { code, problem: slug })
+    Ok(ChallengeCreated {
+        code,
+        problem: slug,
+    })
 }
 
 /// Accepts a challenge and creates its battle, under the pairing's lock.
-pub async fn accept_challenge(state: AppState, player: Player, req: AcceptChallenge) -> Result<BattleCreated, ApiError> {
+pub async fn accept_challenge(
+    state: AppState,
+    player: Player,
+    req: AcceptChallenge,
+) -> Result<BattleCreated, ApiError> {
     let code = req.code.trim().to_ascii_uppercase();
     if code.is_empty() || code.len() > 16 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(ApiError::InvalidPayload("code must be 1 to 16 letters or digits".into()));
+        return Err(ApiError::InvalidPayload(
+            "code must be 1 to 16 letters or digits".into(),
+        ));
     }
     let pairing_key = format!("challenge:{code}");
     let lock = state.locks.acquire(&state.pool, &pairing_key).await?;
-    let created = create_battle_for_challenge(&state, &player, &code, &pairing_key, lock.fencing_token).await;
+    let created =
+        create_battle_for_challenge(&state, &player, &code, &pairing_key, lock.fencing_token).await;
     lock.release().await;
     let (battle, players, event) = created?;
     publish(&state, &players, &[event]).await;
@@ -156,17 +173,23 @@ async fn create_battle_for_challenge(
     .await;
     let starts_at: chrono::DateTime<chrono::Utc> = match inserted {
         Ok(row) => row.try_get("starts_at")?,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(ApiError::BattleExists),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(ApiError::BattleExists);
+        }
         Err(e) => return Err(e.into()),
     };
-    let names: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, name FROM users WHERE id = ANY($1)")
-        .bind(vec![creator, player.id])
-        .fetch_all(&mut *tx)
-        .await?;
+    let names: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT id, name FROM users WHERE id = ANY($1)")
+            .bind(vec![creator, player.id])
+            .fetch_all(&mut *tx)
+            .await?;
     let players_json: Vec<_> = [creator, player.id]
         .iter()
         .map(|id| {
-            let name = names.iter().find(|(n, _)| n == id).map_or("", |(_, name)| name.as_str());
+            let name = names
+                .iter()
+                .find(|(n, _)| n == id)
+                .map_or("", |(_, name)| name.as_str());
             json!({ "id": id, "name": name })
         })
         .collect();
@@ -179,10 +202,21 @@ async fn create_battle_for_challenge(
     .await?;
     tx.commit().await?;
     tracing::info!(battle.id = %battle_id, fencing_token, "battle created");
-    Ok((BattleCreated { battle_id, starts_at }, vec![creator, player.id], event))
+    Ok((
+        BattleCreated {
+            battle_id,
+            starts_at,
+        },
+        vec![creator, player.id],
+        event,
+    ))
 }
 
-async fn why_not_claimable(conn: &mut PgConnection, player: &Player, code: &str) -> Result<ApiError, ApiError> {
+async fn why_not_claimable(
+    conn: &mut PgConnection,
+    player: &Player,
+    code: &str,
+) -> Result<ApiError, ApiError> {
     let row = sqlx::query("SELECT creator_id, status FROM challenges WHERE code = $1")
         .bind(code)
         .fetch_optional(&mut *conn)
@@ -255,7 +289,11 @@ struct BattleAccess {
     players: Vec<Uuid>,
 }
 
-async fn battle_access(conn: &mut PgConnection, player: &Player, battle_id: Uuid) -> Result<BattleAccess, ApiError> {
+async fn battle_access(
+    conn: &mut PgConnection,
+    player: &Player,
+    battle_id: Uuid,
+) -> Result<BattleAccess, ApiError> {
     let row = sqlx::query("SELECT status, player_a, player_b FROM battles WHERE id = $1")
         .bind(battle_id)
         .fetch_optional(&mut *conn)
@@ -265,11 +303,18 @@ async fn battle_access(conn: &mut PgConnection, player: &Player, battle_id: Uuid
     if !players.contains(&player.id) {
         return Err(ApiError::NotAParticipant);
     }
-    Ok(BattleAccess { status: row.try_get("status")?, players })
+    Ok(BattleAccess {
+        status: row.try_get("status")?,
+        players,
+    })
 }
 
 /// Records a submission and queues it for judging; answers once both are durable.
-pub async fn submit(state: AppState, player: Player, req: Submit) -> Result<SubmissionQueued, ApiError> {
+pub async fn submit(
+    state: AppState,
+    player: Player,
+    req: Submit,
+) -> Result<SubmissionQueued, ApiError> {
     let language = Language::parse(&req.language).ok_or_else(|| {
         ApiError::InvalidPayload(format!(
             "language must be one of {}",
@@ -280,7 +325,9 @@ pub async fn submit(state: AppState, player: Player, req: Submit) -> Result<Subm
         return Err(ApiError::InvalidPayload("source is empty".into()));
     }
     if req.source.len() > MAX_SOURCE_BYTES {
-        return Err(ApiError::InvalidPayload(format!("source is larger than {MAX_SOURCE_BYTES} bytes")));
+        return Err(ApiError::InvalidPayload(format!(
+            "source is larger than {MAX_SOURCE_BYTES} bytes"
+        )));
     }
     start_if_due(&state, req.battle_id).await?;
     let mut tx = state.pool.begin().await?;
@@ -322,7 +369,9 @@ pub async fn submit(state: AppState, player: Player, req: Submit) -> Result<Subm
 /// Every event of the battle after `last_seq`, for a client that missed some.
 pub async fn resume(state: AppState, player: Player, req: Resume) -> Result<Resumed, ApiError> {
     if req.last_seq < 0 {
-        return Err(ApiError::InvalidPayload("last_seq must not be negative".into()));
+        return Err(ApiError::InvalidPayload(
+            "last_seq must not be negative".into(),
+        ));
     }
     start_if_due(&state, req.battle_id).await?;
     let mut conn = state.pool.acquire().await?;

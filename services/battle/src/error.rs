@@ -50,6 +50,24 @@ impl From<redis::RedisError> for ApiError {
 }
 
 impl ApiError {
+    /// Every code the service can answer with, handshake refusals included.
+    pub const ALL_CODES: &[&str] = &[
+        "INVALID_PAYLOAD",
+        "UNKNOWN_EVENT",
+        "UNAUTHORIZED",
+        "UNSUPPORTED_PROTOCOL",
+        "CHALLENGE_NOT_FOUND",
+        "OWN_CHALLENGE",
+        "CHALLENGE_UNAVAILABLE",
+        "BATTLE_NOT_FOUND",
+        "NOT_A_PARTICIPANT",
+        "BATTLE_NOT_STARTED",
+        "BATTLE_FINISHED",
+        "LOCK_BUSY",
+        "BATTLE_EXISTS",
+        "INTERNAL",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::InvalidPayload(_) => "INVALID_PAYLOAD",
@@ -70,7 +88,9 @@ impl ApiError {
 
     fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidPayload(_) | ApiError::UnknownEvent(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::InvalidPayload(_) | ApiError::UnknownEvent(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotAParticipant | ApiError::OwnChallenge => StatusCode::FORBIDDEN,
             ApiError::ChallengeNotFound | ApiError::BattleNotFound => StatusCode::NOT_FOUND,
@@ -101,5 +121,36 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.log();
         joust_common::http::error_response(self.status(), self.code(), self.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed() {
+        let errors = [
+            ApiError::InvalidPayload(String::new()),
+            ApiError::UnknownEvent(String::new()),
+            ApiError::Unauthorized,
+            ApiError::ChallengeNotFound,
+            ApiError::OwnChallenge,
+            ApiError::ChallengeUnavailable,
+            ApiError::BattleNotFound,
+            ApiError::NotAParticipant,
+            ApiError::BattleNotStarted,
+            ApiError::BattleFinished,
+            ApiError::LockBusy,
+            ApiError::BattleExists,
+            ApiError::Internal(anyhow::anyhow!("x")),
+        ];
+        for error in errors {
+            assert!(
+                ApiError::ALL_CODES.contains(&error.code()),
+                "{}",
+                error.code()
+            );
+        }
     }
 }

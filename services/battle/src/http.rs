@@ -25,17 +25,30 @@ pub async fn create_guest(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<GuestRequest>,
 ) -> Result<Json<GuestResponse>, ApiError> {
-    let _timer = state.metrics.handler_duration.with_label_values(&["auth:guest"]).start_timer();
+    let _timer = state
+        .metrics
+        .handler_duration
+        .with_label_values(&["auth:guest"])
+        .start_timer();
     let name = request.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 32 || name.chars().any(char::is_control) {
-        return Err(ApiError::InvalidPayload("name must be 1 to 32 printable characters".into()));
+        return Err(ApiError::InvalidPayload(
+            "name must be 1 to 32 printable characters".into(),
+        ));
     }
-    let player = Player { id: Uuid::new_v4(), name };
+    let player = Player {
+        id: Uuid::new_v4(),
+        name,
+    };
     sqlx::query("INSERT INTO users (id, name) VALUES ($1, $2)")
         .bind(player.id)
         .bind(&player.name)
         .execute(&state.pool)
         .await?;
     let token = state.tokens.issue(&player);
-    Ok(Json(GuestResponse { user_id: player.id, name: player.name, token }))
+    Ok(Json(GuestResponse {
+        user_id: player.id,
+        name: player.name,
+        token,
+    }))
 }

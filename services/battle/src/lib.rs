@@ -12,7 +12,7 @@ pub mod lock;
 mod metrics;
 mod relay;
 pub mod settings;
-mod socket;
+pub mod socket;
 mod startup;
 
 pub use settings::Settings;

@@ -25,8 +25,18 @@ pub struct HeldLock {
 }
 
 impl BattleLocks {
-    pub fn new(client: redis::Client, prefix: &str, ttl: Duration, acquire_duration: Histogram) -> Self {
-        Self { manager: LockManager::from_clients(vec![client]), prefix: prefix.to_owned(), ttl, acquire_duration }
+    pub fn new(
+        client: redis::Client,
+        prefix: &str,
+        ttl: Duration,
+        acquire_duration: Histogram,
+    ) -> Self {
+        Self {
+            manager: LockManager::from_clients(vec![client]),
+            prefix: prefix.to_owned(),
+            ttl,
+            acquire_duration,
+        }
     }
 
     /// Takes the lock on `resource` and a fresh fencing token.
@@ -36,17 +46,28 @@ impl BattleLocks {
         let lock = match self.manager.lock(key.as_bytes(), self.ttl).await {
             Ok(lock) => lock,
             Err(LockError::Unavailable) => return Err(ApiError::LockBusy),
-            Err(e) => return Err(ApiError::Internal(anyhow::Error::new(e).context("acquiring the battle lock"))),
+            Err(e) => {
+                return Err(ApiError::Internal(
+                    anyhow::Error::new(e).context("acquiring the battle lock"),
+                ));
+            }
         };
-        self.acquire_duration.observe(started.elapsed().as_secs_f64());
-        let fencing_token = match sqlx::query_scalar::<_, i64>("SELECT nextval('fencing_tokens')").fetch_one(pool).await {
+        self.acquire_duration
+            .observe(started.elapsed().as_secs_f64());
+        let fencing_token = match sqlx::query_scalar::<_, i64>("SELECT nextval('fencing_tokens')")
+            .fetch_one(pool)
+            .await
+        {
             Ok(token) => token,
             Err(e) => {
                 lock.release().await;
                 return Err(e.into());
             }
         };
-        Ok(HeldLock { lock, fencing_token })
+        Ok(HeldLock {
+            lock,
+            fencing_token,
+        })
     }
 }
 

@@ -20,14 +20,24 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let lock_acquire_duration = Histogram::with_opts(
-            HistogramOpts::new("lock_acquire_duration_seconds", "Time to acquire a battle-creation lock.")
-                .buckets(latency_buckets()),
+            HistogramOpts::new(
+                "lock_acquire_duration_seconds",
+                "Time to acquire a battle-creation lock.",
+            )
+            .buckets(latency_buckets()),
         )
         .expect("metric definition is valid");
-        registry.register(Box::new(lock_acquire_duration.clone())).expect("metric is registered once");
-        let socket_connections = IntGauge::new("socket_connections", "Open Socket.IO connections on this instance.")
-            .expect("metric definition is valid");
-        registry.register(Box::new(socket_connections.clone())).expect("metric is registered once");
+        registry
+            .register(Box::new(lock_acquire_duration.clone()))
+            .expect("metric is registered once");
+        let socket_connections = IntGauge::new(
+            "socket_connections",
+            "Open Socket.IO connections on this instance.",
+        )
+        .expect("metric definition is valid");
+        registry
+            .register(Box::new(socket_connections.clone()))
+            .expect("metric is registered once");
         Self {
             handler_duration: histogram_vec(
                 &registry,

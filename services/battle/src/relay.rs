@@ -4,11 +4,7 @@
 use futures::StreamExt;
 use joust_common::battle_events::{self, PublishedEvent};
 
-use crate::{
-    metrics::Metrics,
-    socket::user_room,
-    startup::Io,
-};
+use crate::{metrics::Metrics, socket::user_room, startup::Io};
 
 /// Subscribes and relays until the connection ends; reconnects with a pause.
 pub async fn run(client: redis::Client, prefix: String, io: Io, metrics: Metrics) {
@@ -22,7 +18,12 @@ pub async fn run(client: redis::Client, prefix: String, io: Io, metrics: Metrics
     }
 }
 
-async fn relay_once(client: &redis::Client, channel: &str, io: &Io, metrics: &Metrics) -> redis::RedisResult<()> {
+async fn relay_once(
+    client: &redis::Client,
+    channel: &str,
+    io: &Io,
+    metrics: &Metrics,
+) -> redis::RedisResult<()> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(channel).await?;
     let mut messages = pubsub.on_message();
@@ -42,10 +43,18 @@ async fn relay_once(client: &redis::Client, channel: &str, io: &Io, metrics: &Me
             }
         };
         let rooms: Vec<String> = published.players.iter().map(|p| user_room(*p)).collect();
-        if let Err(e) = io.local().to(rooms).emit("battle:event", &published.event).await {
+        if let Err(e) = io
+            .local()
+            .to(rooms)
+            .emit("battle:event", &published.event)
+            .await
+        {
             tracing::debug!(error = %e, "emitting a battle event failed");
         }
-        metrics.events_relayed.with_label_values(&[published.event.kind.as_str()]).inc();
+        metrics
+            .events_relayed
+            .with_label_values(&[published.event.kind.as_str()])
+            .inc();
     }
     Ok(())
 }

@@ -24,7 +24,12 @@ use crate::{
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// Every client event the server handles; `docs/protocol.md` documents each one.
-pub const EVENTS: &[&str] = &["challenge:create", "challenge:accept", "battle:submit", "battle:resume"];
+pub const EVENTS: &[&str] = &[
+    "challenge:create",
+    "challenge:accept",
+    "battle:submit",
+    "battle:resume",
+];
 
 /// Room of every socket of one user, on this instance.
 pub fn user_room(user: uuid::Uuid) -> String {
@@ -50,12 +55,26 @@ async fn authenticate(
     State(state): State<AppState>,
 ) -> Result<(), HandshakeError> {
     let refuse = |reason: &'static str, code: &'static str, message: &'static str| {
-        state.metrics.handshakes_rejected.with_label_values(&[reason]).inc();
+        state
+            .metrics
+            .handshakes_rejected
+            .with_label_values(&[reason])
+            .inc();
         HandshakeError { code, message }
     };
-    let auth = auth.map_err(|_| refuse("malformed", "UNAUTHORIZED", "auth must be {token, protocol}"))?;
+    let auth = auth.map_err(|_| {
+        refuse(
+            "malformed",
+            "UNAUTHORIZED",
+            "auth must be {token, protocol}",
+        )
+    })?;
     if auth.protocol != PROTOCOL_VERSION {
-        return Err(refuse("protocol", "UNSUPPORTED_PROTOCOL", "this server speaks protocol 1"));
+        return Err(refuse(
+            "protocol",
+            "UNSUPPORTED_PROTOCOL",
+            "this server speaks protocol 1",
+        ));
     }
     let player = state
         .tokens
@@ -65,7 +84,11 @@ async fn authenticate(
     Ok(())
 }
 
-async fn on_connect(socket: SocketRef<Adapter>, Extension(player): Extension<Player>, State(state): State<AppState>) {
+async fn on_connect(
+    socket: SocketRef<Adapter>,
+    Extension(player): Extension<Player>,
+    State(state): State<AppState>,
+) {
     state.metrics.socket_connections.inc();
     socket.join(user_room(player.id));
     tracing::debug!(user.id = %player.id, socket.id = %socket.id, "socket connected");
@@ -98,7 +121,11 @@ where
                     ack: AckSender<Adapter>,
                     Extension(player): Extension<Player>,
                     State(state): State<AppState>| {
-            let _timer = state.metrics.handler_duration.with_label_values(&[event]).start_timer();
+            let _timer = state
+                .metrics
+                .handler_duration
+                .with_label_values(&[event])
+                .start_timer();
             let result = match parse::<Req>(payload, state.max_event_bytes) {
                 Ok(request) => operation(state.clone(), player, request).await,
                 Err(e) => Err(e),
@@ -114,11 +141,17 @@ where
     );
 }
 
-fn parse<T: DeserializeOwned>(payload: Result<Value, impl std::fmt::Display>, max_bytes: usize) -> Result<T, ApiError> {
-    let value = payload.map_err(|e| ApiError::InvalidPayload(format!("unreadable payload: {e}")))?;
+fn parse<T: DeserializeOwned>(
+    payload: Result<Value, impl std::fmt::Display>,
+    max_bytes: usize,
+) -> Result<T, ApiError> {
+    let value =
+        payload.map_err(|e| ApiError::InvalidPayload(format!("unreadable payload: {e}")))?;
     let size = serde_json::to_vec(&value).map_or(usize::MAX, |v| v.len());
     if size > max_bytes {
-        return Err(ApiError::InvalidPayload(format!("payload is larger than {max_bytes} bytes")));
+        return Err(ApiError::InvalidPayload(format!(
+            "payload is larger than {max_bytes} bytes"
+        )));
     }
     serde_json::from_value(value).map_err(|e| ApiError::InvalidPayload(e.to_string()))
 }

@@ -58,7 +58,12 @@ impl Application {
             pool: pool.clone(),
             redis: redis.clone(),
             redis_prefix: prefix.clone(),
-            locks: BattleLocks::new(client.clone(), &prefix, settings.lock_ttl, metrics.lock_acquire_duration.clone()),
+            locks: BattleLocks::new(
+                client.clone(),
+                &prefix,
+                settings.lock_ttl,
+                metrics.lock_acquire_duration.clone(),
+            ),
             tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl),
             countdown: settings.countdown,
             max_event_bytes: settings.max_event_bytes,
@@ -93,7 +98,13 @@ impl Application {
             .layer(TraceLayer::new_for_http());
         let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
-        Ok(Self { port, listener, router, io, state })
+        Ok(Self {
+            port,
+            listener,
+            router,
+            io,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {

@@ -38,11 +38,12 @@ pub async fn append(
     kind: &str,
     data: serde_json::Value,
 ) -> sqlx::Result<BattleEvent> {
-    let seq: i64 =
-        sqlx::query_scalar("UPDATE battles SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq")
-            .bind(battle_id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE battles SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
+    )
+    .bind(battle_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let at: DateTime<Utc> = sqlx::query_scalar(
         "INSERT INTO battle_events (battle_id, seq, type, data) VALUES ($1, $2, $3, $4) RETURNING created_at",
     )
@@ -52,7 +53,13 @@ pub async fn append(
     .bind(sqlx::types::Json(&data))
     .fetch_one(&mut *conn)
     .await?;
-    Ok(BattleEvent { battle_id, seq, kind: kind.to_owned(), at, data })
+    Ok(BattleEvent {
+        battle_id,
+        seq,
+        kind: kind.to_owned(),
+        at,
+        data,
+    })
 }
 
 /// Events of a battle after `after_seq`, in order.
@@ -74,7 +81,9 @@ pub async fn since(
                 battle_id,
                 seq: row.try_get("seq")?,
                 kind: row.try_get("type")?,
-                data: row.try_get::<sqlx::types::Json<serde_json::Value>, _>("data")?.0,
+                data: row
+                    .try_get::<sqlx::types::Json<serde_json::Value>, _>("data")?
+                    .0,
                 at: row.try_get("created_at")?,
             })
         })
@@ -91,8 +100,11 @@ pub async fn publish(
 ) -> redis::RedisResult<()> {
     let channel = channel(prefix);
     for event in events {
-        let payload = serde_json::to_string(&PublishedEvent { players: players.to_vec(), event: event.clone() })
-            .expect("events serialize");
+        let payload = serde_json::to_string(&PublishedEvent {
+            players: players.to_vec(),
+            event: event.clone(),
+        })
+        .expect("events serialize");
         redis::cmd("PUBLISH")
             .arg(&channel)
             .arg(payload)

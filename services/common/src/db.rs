@@ -8,7 +8,11 @@ use sqlx::{PgPool, postgres::PgPoolOptions};
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
 /// Connects to PostgreSQL; `migrate` runs pending migrations first.
-pub async fn connect_postgres(url: &str, max_connections: u32, migrate: bool) -> anyhow::Result<PgPool> {
+pub async fn connect_postgres(
+    url: &str,
+    max_connections: u32,
+    migrate: bool,
+) -> anyhow::Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
@@ -25,7 +29,9 @@ pub async fn connect_postgres(url: &str, max_connections: u32, migrate: bool) ->
 }
 
 /// Opens a multiplexed, self-reconnecting Redis connection.
-pub async fn connect_redis(url: &str) -> anyhow::Result<(redis::Client, redis::aio::ConnectionManager)> {
+pub async fn connect_redis(
+    url: &str,
+) -> anyhow::Result<(redis::Client, redis::aio::ConnectionManager)> {
     connect_redis_with_timeout(url, Duration::from_secs(2)).await
 }
 

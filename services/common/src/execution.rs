@@ -76,13 +76,19 @@ impl ExecutionRequest {
         if let Some(i) = self.tests.iter().position(|t| {
             t.input.len() > MAX_TEST_DATA_BYTES || t.expected_output.len() > MAX_TEST_DATA_BYTES
         }) {
-            return Err(format!("tests[{i}] is larger than {MAX_TEST_DATA_BYTES} bytes"));
+            return Err(format!(
+                "tests[{i}] is larger than {MAX_TEST_DATA_BYTES} bytes"
+            ));
         }
         if self.time_limit_ms == 0 || self.time_limit_ms > MAX_TIME_LIMIT_MS {
-            return Err(format!("time_limit_ms must be between 1 and {MAX_TIME_LIMIT_MS}"));
+            return Err(format!(
+                "time_limit_ms must be between 1 and {MAX_TIME_LIMIT_MS}"
+            ));
         }
         if self.memory_limit_mb == 0 || self.memory_limit_mb > MAX_MEMORY_LIMIT_MB {
-            return Err(format!("memory_limit_mb must be between 1 and {MAX_MEMORY_LIMIT_MB}"));
+            return Err(format!(
+                "memory_limit_mb must be between 1 and {MAX_MEMORY_LIMIT_MB}"
+            ));
         }
         Ok(())
     }
@@ -141,7 +147,10 @@ pub struct ExecutionResponse {
 
 impl ExecutionResponse {
     pub fn passed(&self) -> usize {
-        self.tests.iter().filter(|t| t.verdict == Verdict::AC).count()
+        self.tests
+            .iter()
+            .filter(|t| t.verdict == Verdict::AC)
+            .count()
     }
 }
 

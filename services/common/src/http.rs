@@ -14,7 +14,12 @@ use crate::execution::{ErrorBody, ErrorDetail};
 
 /// Builds the JSON error response.
 pub fn error_response(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    let body = ErrorBody { error: ErrorDetail { code: code.to_owned(), message: message.into() } };
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code: code.to_owned(),
+            message: message.into(),
+        },
+    };
     (status, Json(body)).into_response()
 }
 
@@ -38,7 +43,9 @@ where
 
 fn json_rejection(rejection: JsonRejection) -> Response {
     let (status, code) = match &rejection {
-        JsonRejection::MissingJsonContentType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE"),
+        JsonRejection::MissingJsonContentType(_) => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE")
+        }
         JsonRejection::JsonSyntaxError(_) => (StatusCode::BAD_REQUEST, "MALFORMED_JSON"),
         JsonRejection::JsonDataError(_) => (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_BODY"),
         JsonRejection::BytesRejection(_) => (StatusCode::PAYLOAD_TOO_LARGE, "BODY_TOO_LARGE"),

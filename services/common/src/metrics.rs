@@ -27,7 +27,8 @@ pub fn histogram_vec(
 
 /// Creates and registers a counter vector.
 pub fn counter_vec(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
-    let counter = IntCounterVec::new(Opts::new(name, help), labels).expect("metric definition is valid");
+    let counter =
+        IntCounterVec::new(Opts::new(name, help), labels).expect("metric definition is valid");
     registry
         .register(Box::new(counter.clone()))
         .expect("metric is registered once");

@@ -2,7 +2,9 @@
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use axum::{Router, extract::State, http::StatusCode, http::header, response::IntoResponse, routing::get};
+use axum::{
+    Router, extract::State, http::StatusCode, http::header, response::IntoResponse, routing::get,
+};
 use prometheus::Registry;
 
 /// Says whether the service can do its job right now (dependencies reachable, not draining).
@@ -16,12 +18,18 @@ struct OpsState {
 }
 
 /// Routes for liveness, readiness and metrics, to be merged into a service's router.
-pub fn routes<S: Clone + Send + Sync + 'static>(registry: Registry, readiness: ReadinessCheck) -> Router<S> {
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    registry: Registry,
+    readiness: ReadinessCheck,
+) -> Router<S> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .with_state(OpsState { registry, readiness })
+        .with_state(OpsState {
+            registry,
+            readiness,
+        })
 }
 
 async fn readyz(State(state): State<OpsState>) -> impl IntoResponse {

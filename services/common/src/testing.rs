@@ -29,11 +29,17 @@ impl TestStores {
         let admin = admin_url();
         let id = Uuid::new_v4().simple().to_string();
         let database_name = format!("joust_test_{id}");
-        let mut conn = PgConnection::connect(&admin).await.expect("connect to the admin database");
-        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{database_name}\"")))
+        let mut conn = PgConnection::connect(&admin)
             .await
-            .expect("create the test database");
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+            .expect("connect to the admin database");
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "CREATE DATABASE \"{database_name}\""
+        )))
+        .await
+        .expect("create the test database");
+        let base = admin
+            .rsplit_once('/')
+            .map_or(admin.as_str(), |(base, _)| base);
         let database_url = format!("{base}/{database_name}");
         let pool = crate::db::connect_postgres(&database_url, 10, true)
             .await
@@ -78,7 +84,10 @@ impl Drop for TestStores {
                         .await
                         .unwrap_or_default();
                     if !keys.is_empty() {
-                        let _ = redis::cmd("DEL").arg(keys).query_async::<i64>(&mut conn).await;
+                        let _ = redis::cmd("DEL")
+                            .arg(keys)
+                            .query_async::<i64>(&mut conn)
+                            .await;
                     }
                 }
             });

@@ -28,15 +28,24 @@ pub enum ExecutionError {
 impl IntoResponse for ExecutionError {
     fn into_response(self) -> Response {
         match self {
-            ExecutionError::Invalid(message) => error_response(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST", message),
+            ExecutionError::Invalid(message) => {
+                error_response(StatusCode::UNPROCESSABLE_ENTITY, "INVALID_REQUEST", message)
+            }
             ExecutionError::Busy => {
-                let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, "BUSY", self.to_string());
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                let mut response =
+                    error_response(StatusCode::TOO_MANY_REQUESTS, "BUSY", self.to_string());
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
                 response
             }
             ExecutionError::Internal(cause) => {
                 tracing::error!(error = %cause, "execution failed");
-                error_response(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL", "internal error")
+                error_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL",
+                    "internal error",
+                )
             }
         }
     }
@@ -46,12 +55,25 @@ pub async fn create_execution(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<ExecutionRequest>,
 ) -> Result<Json<ExecutionResponse>, ExecutionError> {
-    let _timer = state.metrics.handler_duration.with_label_values(&["create_execution"]).start_timer();
+    let _timer = state
+        .metrics
+        .handler_duration
+        .with_label_values(&["create_execution"])
+        .start_timer();
     if let Err(message) = request.validate() {
-        state.metrics.rejections.with_label_values(&["invalid"]).inc();
+        state
+            .metrics
+            .rejections
+            .with_label_values(&["invalid"])
+            .inc();
         return Err(ExecutionError::Invalid(message));
     }
-    let permit = match tokio::time::timeout(state.queue_timeout, state.slots.clone().acquire_owned()).await {
+    let permit = match tokio::time::timeout(
+        state.queue_timeout,
+        state.slots.clone().acquire_owned(),
+    )
+    .await
+    {
         Ok(Ok(permit)) => permit,
         _ => {
             state.metrics.rejections.with_label_values(&["busy"]).inc();

@@ -42,12 +42,17 @@ impl Settings {
     /// `JOUST_RUNTIME_DIR` / `JOUST_SANDBOX_CACHE_DIR` or the workspace's `.cache`.
     pub fn for_tests(max_concurrent_runs: u32, queue_timeout: Duration) -> Self {
         let workspace_cache = |var: &str, sub: &str| {
-            std::env::var(var)
-                .map(PathBuf::from)
-                .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache").join(sub))
+            std::env::var(var).map(PathBuf::from).unwrap_or_else(|_| {
+                PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../.cache")
+                    .join(sub)
+            })
         };
         Self {
-            common: CommonSettings { host: "127.0.0.1".into(), log_format: joust_common::settings::LogFormat::Pretty },
+            common: CommonSettings {
+                host: "127.0.0.1".into(),
+                log_format: joust_common::settings::LogFormat::Pretty,
+            },
             port: 0,
             sandbox: SandboxConfig {
                 runtime_dir: workspace_cache("JOUST_RUNTIME_DIR", "runtimes"),

@@ -40,14 +40,20 @@ impl Application {
         let sandbox_config = settings.sandbox.clone();
         let sandbox = tokio::task::spawn_blocking(move || Sandbox::new(sandbox_config)).await??;
         let state = AppState {
-            slots: Arc::new(Semaphore::new(settings.sandbox.max_concurrent_runs.max(1) as usize)),
+            slots: Arc::new(Semaphore::new(
+                settings.sandbox.max_concurrent_runs.max(1) as usize
+            )),
             sandbox,
             queue_timeout: settings.queue_timeout,
             metrics: Metrics::new(),
         };
         let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
-        Ok(Self { port, listener, router: router(state, settings.max_body_bytes) })
+        Ok(Self {
+            port,
+            listener,
+            router: router(state, settings.max_body_bytes),
+        })
     }
 
     pub fn port(&self) -> u16 {

@@ -21,7 +21,10 @@ pub struct SubmissionForJudging {
 }
 
 /// Loads the submission and its problem's hidden tests; `None` when it does not exist.
-pub async fn load_submission(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<SubmissionForJudging>> {
+pub async fn load_submission(
+    pool: &PgPool,
+    id: Uuid,
+) -> sqlx::Result<Option<SubmissionForJudging>> {
     let Some(row) = sqlx::query(
         "SELECT s.battle_id, s.user_id, s.language, s.source, s.status, b.player_a, b.player_b,
                 b.problem_id, p.time_limit_ms, p.memory_limit_mb
@@ -37,15 +40,23 @@ pub async fn load_submission(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<Sub
         return Ok(None);
     };
     let problem_id: Uuid = row.try_get("problem_id")?;
-    let tests = sqlx::query("SELECT input, expected_output FROM problem_tests WHERE problem_id = $1 ORDER BY ordinal")
-        .bind(problem_id)
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .map(|t| Ok(TestCase { input: t.try_get("input")?, expected_output: t.try_get("expected_output")? }))
-        .collect::<sqlx::Result<Vec<_>>>()?;
+    let tests = sqlx::query(
+        "SELECT input, expected_output FROM problem_tests WHERE problem_id = $1 ORDER BY ordinal",
+    )
+    .bind(problem_id)
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|t| {
+        Ok(TestCase {
+            input: t.try_get("input")?,
+            expected_output: t.try_get("expected_output")?,
+        })
+    })
+    .collect::<sqlx::Result<Vec<_>>>()?;
     let language: String = row.try_get("language")?;
-    let language = Language::parse(&language).ok_or_else(|| sqlx::Error::Decode(format!("unknown language {language}").into()))?;
+    let language = Language::parse(&language)
+        .ok_or_else(|| sqlx::Error::Decode(format!("unknown language {language}").into()))?;
     Ok(Some(SubmissionForJudging {
         id,
         battle_id: row.try_get("battle_id")?,
@@ -95,7 +106,9 @@ pub async fn apply_verdict(
         "compile_output": response.compile_output,
         "time_ms": response.tests.iter().map(|t| t.time_ms).max().unwrap_or(0),
     });
-    events.push(battle_events::append(&mut tx, submission.battle_id, "submission.judged", judged).await?);
+    events.push(
+        battle_events::append(&mut tx, submission.battle_id, "submission.judged", judged).await?,
+    );
     if response.verdict == Verdict::AC {
         let finished = sqlx::query(
             "UPDATE battles SET status = 'finished', winner_id = $2, outcome = 'accepted', finished_at = now()
@@ -107,7 +120,10 @@ pub async fn apply_verdict(
         .await?;
         if finished.rows_affected() == 1 {
             let data = json!({ "winner_id": submission.user_id, "outcome": "accepted", "submission_id": submission.id });
-            events.push(battle_events::append(&mut tx, submission.battle_id, "battle.finished", data).await?);
+            events.push(
+                battle_events::append(&mut tx, submission.battle_id, "battle.finished", data)
+                    .await?,
+            );
         }
     }
     tx.commit().await?;

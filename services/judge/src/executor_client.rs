@@ -29,7 +29,10 @@ pub enum ExecutorError {
 impl ExecutorError {
     /// Whether this failure says something about the executor's health.
     pub fn is_infrastructure(&self) -> bool {
-        !matches!(self, ExecutorError::Rejected { .. } | ExecutorError::CircuitOpen)
+        !matches!(
+            self,
+            ExecutorError::Rejected { .. } | ExecutorError::CircuitOpen
+        )
     }
 }
 
@@ -43,7 +46,9 @@ struct BreakerMetrics {
 impl BreakerMetrics {
     fn record(&self, to: &str, value: i64) {
         self.state.with_label_values(&[&self.target]).set(value);
-        self.transitions.with_label_values(&[self.target.as_str(), to]).inc();
+        self.transitions
+            .with_label_values(&[self.target.as_str(), to])
+            .inc();
         tracing::info!(target_url = %self.target, to, "circuit breaker transition");
     }
 }
@@ -80,9 +85,16 @@ impl ExecutorClient {
         state: IntGaugeVec,
         transitions: IntCounterVec,
     ) -> Self {
-        let metrics = BreakerMetrics { target: base_url.to_owned(), state, transitions };
+        let metrics = BreakerMetrics {
+            target: base_url.to_owned(),
+            state,
+            transitions,
+        };
         let breaker = Config::new()
-            .failure_policy(consecutive_failures(failures.max(1), backoff::constant(open_for)))
+            .failure_policy(consecutive_failures(
+                failures.max(1),
+                backoff::constant(open_for),
+            ))
             .instrument(metrics)
             .build();
         Self {
@@ -93,9 +105,16 @@ impl ExecutorClient {
         }
     }
 
-    pub async fn execute(&self, request: &ExecutionRequest) -> Result<ExecutionResponse, ExecutorError> {
+    pub async fn execute(
+        &self,
+        request: &ExecutionRequest,
+    ) -> Result<ExecutionResponse, ExecutorError> {
         let call = self.call(request);
-        match self.breaker.call_with(ExecutorError::is_infrastructure, call).await {
+        match self
+            .breaker
+            .call_with(ExecutorError::is_infrastructure, call)
+            .await
+        {
             Ok(response) => Ok(response),
             Err(failsafe::Error::Inner(e)) => Err(e),
             Err(failsafe::Error::Rejected) => Err(ExecutorError::CircuitOpen),
@@ -114,7 +133,10 @@ impl ExecutorClient {
         }
         if !status.is_success() {
             let body = response.text().await.unwrap_or_default();
-            return Err(ExecutorError::Rejected { status: status.as_u16(), body });
+            return Err(ExecutorError::Rejected {
+                status: status.as_u16(),
+                body,
+            });
         }
         tokio::time::timeout(self.timeout, response.json::<ExecutionResponse>())
             .await

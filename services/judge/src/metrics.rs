@@ -19,11 +19,16 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let breaker_state = IntGaugeVec::new(
-            Opts::new("circuit_breaker_state", "Executor circuit breaker state: 0 closed, 1 half-open, 2 open."),
+            Opts::new(
+                "circuit_breaker_state",
+                "Executor circuit breaker state: 0 closed, 1 half-open, 2 open.",
+            ),
             &["target"],
         )
         .expect("metric definition is valid");
-        registry.register(Box::new(breaker_state.clone())).expect("metric is registered once");
+        registry
+            .register(Box::new(breaker_state.clone()))
+            .expect("metric is registered once");
         Self {
             judge_duration: histogram_vec(
                 &registry,

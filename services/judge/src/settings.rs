@@ -34,8 +34,14 @@ impl Settings {
             stores: StoreSettings::from_env(),
             port: env_or("JOUST_JUDGE_PORT", 8081)?,
             executor_url: env_string("JOUST_EXECUTOR_URL", "http://127.0.0.1:8082"),
-            consumer_name: env_string("JOUST_JUDGE_CONSUMER", &format!("judge-{}", std::process::id())),
-            executor_timeout: Duration::from_millis(env_or("JOUST_JUDGE_EXECUTOR_TIMEOUT_MS", 60_000)?),
+            consumer_name: env_string(
+                "JOUST_JUDGE_CONSUMER",
+                &format!("judge-{}", std::process::id()),
+            ),
+            executor_timeout: Duration::from_millis(env_or(
+                "JOUST_JUDGE_EXECUTOR_TIMEOUT_MS",
+                60_000,
+            )?),
             breaker_failures: env_or("JOUST_JUDGE_BREAKER_FAILURES", 5)?,
             breaker_open: Duration::from_millis(env_or("JOUST_JUDGE_BREAKER_OPEN_MS", 5_000)?),
             retry_delay: Duration::from_millis(env_or("JOUST_JUDGE_RETRY_MS", 1_000)?),

@@ -35,7 +35,11 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let pool = db::connect_postgres(&settings.stores.database_url, 8, true).await?;
         let (_client, mut redis) = db::connect_redis(&settings.stores.redis_url).await?;
-        worker::ensure_group(&mut redis, &worker::stream_key(&settings.stores.redis_prefix)).await?;
+        worker::ensure_group(
+            &mut redis,
+            &worker::stream_key(&settings.stores.redis_prefix),
+        )
+        .await?;
         let metrics = Metrics::new();
         let executor = ExecutorClient::new(
             &settings.executor_url,
@@ -68,7 +72,13 @@ impl Application {
         .await?;
         let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
-        Ok(Self { port, listener, router, state, stream_redis })
+        Ok(Self {
+            port,
+            listener,
+            router,
+            state,
+            stream_redis,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -81,7 +91,10 @@ impl Application {
     }
 
     /// Consumes until `stop` resolves (tests use this to stop a worker).
-    pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        stop: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         tracing::info!(port = self.port, consumer = %self.state.consumer, "judge started");
         let (tx, rx) = tokio::sync::watch::channel(false);
         let server_rx = rx.clone();

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use joust_common::battle_events;
 use redis::{
     AsyncCommands,
-    streams::{StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply},
+    streams::{
+        StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply,
+    },
 };
 use uuid::Uuid;
 
@@ -16,7 +18,10 @@ use crate::startup::JudgeState;
 pub use joust_common::queue::{JUDGE_GROUP as GROUP, submissions_stream as stream_key};
 
 /// Creates the consumer group (and the stream) if it does not exist yet.
-pub async fn ensure_group(redis: &mut redis::aio::ConnectionManager, stream: &str) -> redis::RedisResult<()> {
+pub async fn ensure_group(
+    redis: &mut redis::aio::ConnectionManager,
+    stream: &str,
+) -> redis::RedisResult<()> {
     let created: redis::RedisResult<()> = redis.xgroup_create_mkstream(stream, GROUP, "0").await;
     match created {
         Err(e) if e.code() == Some("BUSYGROUP") => Ok(()),
@@ -29,7 +34,11 @@ pub const READ_BLOCK: Duration = Duration::from_secs(2);
 
 /// Runs until `stop` resolves. `redis` is a connection whose response timeout outlasts
 /// [`READ_BLOCK`].
-pub async fn run(state: JudgeState, mut redis: redis::aio::ConnectionManager, stop: impl std::future::Future<Output = ()>) {
+pub async fn run(
+    state: JudgeState,
+    mut redis: redis::aio::ConnectionManager,
+    stop: impl std::future::Future<Output = ()>,
+) {
     tokio::pin!(stop);
     let stream = stream_key(&state.redis_prefix);
     loop {
@@ -60,7 +69,13 @@ async fn next_batch(
     claim_idle: Duration,
 ) -> redis::RedisResult<Vec<(String, Option<Uuid>)>> {
     let pending: StreamReadReply = redis
-        .xread_options(&[stream], &["0"], &StreamReadOptions::default().group(GROUP, consumer).count(10))
+        .xread_options(
+            &[stream],
+            &["0"],
+            &StreamReadOptions::default()
+                .group(GROUP, consumer)
+                .count(10),
+        )
         .await?;
     let mut entries = parse_entries(pending.keys.into_iter().flat_map(|key| key.ids));
     if entries.is_empty() {
@@ -81,7 +96,10 @@ async fn next_batch(
             .xread_options(
                 &[stream],
                 &[">"],
-                &StreamReadOptions::default().group(GROUP, consumer).count(10).block(READ_BLOCK.as_millis() as usize),
+                &StreamReadOptions::default()
+                    .group(GROUP, consumer)
+                    .count(10)
+                    .block(READ_BLOCK.as_millis() as usize),
             )
             .await?;
         entries = parse_entries(fresh.keys.into_iter().flat_map(|key| key.ids));
@@ -100,11 +118,20 @@ fn parse_entries(ids: impl IntoIterator<Item = StreamId>) -> Vec<(String, Option
         .collect()
 }
 
-async fn handle_entry(state: &JudgeState, stream: &str, entry_id: &str, submission_id: Option<Uuid>) {
+async fn handle_entry(
+    state: &JudgeState,
+    stream: &str,
+    entry_id: &str,
+    submission_id: Option<Uuid>,
+) {
     let mut redis = state.redis.clone();
     let Some(submission_id) = submission_id else {
         tracing::error!(entry_id, "malformed stream entry; acknowledging it");
-        state.metrics.attempts.with_label_values(&["malformed"]).inc();
+        state
+            .metrics
+            .attempts
+            .with_label_values(&["malformed"])
+            .inc();
         let _: redis::RedisResult<i64> = redis.xack(stream, GROUP, &[entry_id]).await;
         return;
     };
@@ -150,7 +177,14 @@ async fn judge(state: &JudgeState, submission_id: Uuid) -> Result<&'static str, 
         return Ok("duplicate");
     }
     let mut redis = state.redis.clone();
-    if let Err(e) = battle_events::publish(&mut redis, &state.redis_prefix, &submission.players, &events).await {
+    if let Err(e) = battle_events::publish(
+        &mut redis,
+        &state.redis_prefix,
+        &submission.players,
+        &events,
+    )
+    .await
+    {
         // The verdict is recorded; players catch up through `battle:resume`.
         tracing::warn!(error = %e, "publishing battle events failed");
     }

@@ -32,7 +32,14 @@ async fn bad_guest_requests_get_json_errors() {
         let error: Value = response.json().await.unwrap();
         assert_eq!(error["error"]["code"], code, "{body}");
     }
-    let malformed = app.http.post(&url).header("content-type", "application/json").body("{").send().await.unwrap();
+    let malformed = app
+        .http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(malformed.status().as_u16(), 400);
     let plain = app.http.post(&url).body("{}").send().await.unwrap();
     assert_eq!(plain.status().as_u16(), 415);
@@ -42,10 +49,26 @@ async fn bad_guest_requests_get_json_errors() {
 async fn operational_endpoints_answer() {
     let app = spawn_app(Duration::from_secs(1)).await;
     for path in ["/healthz", "/readyz"] {
-        let response = app.http.get(format!("{}{path}", app.url)).send().await.unwrap();
+        let response = app
+            .http
+            .get(format!("{}{path}", app.url))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status().as_u16(), 200, "{path}");
     }
     app.guest("metrics").await;
-    let metrics = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains(r#"handler_duration_seconds_count{handler="auth:guest"} 1"#), "{metrics}");
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"handler_duration_seconds_count{handler="auth:guest"} 1"#),
+        "{metrics}"
+    );
 }

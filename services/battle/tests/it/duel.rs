@@ -9,7 +9,11 @@ use uuid::Uuid;
 use crate::spawn_app;
 
 fn sum_submit(battle_id: Uuid) -> Submit {
-    Submit { battle_id, language: "python".into(), source: "print(sum(map(int, input().split())))".into() }
+    Submit {
+        battle_id,
+        language: "python".into(),
+        source: "print(sum(map(int, input().split())))".into(),
+    }
 }
 
 #[tokio::test]
@@ -18,18 +22,42 @@ async fn a_challenge_becomes_a_battle_that_starts_after_the_countdown() {
     let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
     let state = app.state.clone();
 
-    let challenge = battles::create_challenge(state.clone(), ada.clone(), CreateChallenge { problem: None }).await.unwrap();
-    let own = battles::accept_challenge(state.clone(), ada.clone(), AcceptChallenge { code: challenge.code.clone() }).await;
+    let challenge = battles::create_challenge(
+        state.clone(),
+        ada.clone(),
+        CreateChallenge { problem: None },
+    )
+    .await
+    .unwrap();
+    let own = battles::accept_challenge(
+        state.clone(),
+        ada.clone(),
+        AcceptChallenge {
+            code: challenge.code.clone(),
+        },
+    )
+    .await;
     assert!(matches!(own, Err(ApiError::OwnChallenge)));
 
-    let battle = battles::accept_challenge(state.clone(), bo.clone(), AcceptChallenge { code: challenge.code.to_lowercase() })
-        .await
-        .unwrap();
+    let battle = battles::accept_challenge(
+        state.clone(),
+        bo.clone(),
+        AcceptChallenge {
+            code: challenge.code.to_lowercase(),
+        },
+    )
+    .await
+    .unwrap();
     let early = battles::submit(state.clone(), ada.clone(), sum_submit(battle.battle_id)).await;
-    assert!(matches!(early, Err(ApiError::BattleNotStarted)), "{early:?}");
+    assert!(
+        matches!(early, Err(ApiError::BattleNotStarted)),
+        "{early:?}"
+    );
 
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let queued = battles::submit(state.clone(), ada.clone(), sum_submit(battle.battle_id)).await.unwrap();
+    let queued = battles::submit(state.clone(), ada.clone(), sum_submit(battle.battle_id))
+        .await
+        .unwrap();
 
     // The submission is durable: a row and a stream entry.
     let language: String = sqlx::query_scalar("SELECT language FROM submissions WHERE id = $1")
@@ -46,10 +74,31 @@ async fn a_challenge_becomes_a_battle_that_starts_after_the_countdown() {
         .unwrap();
     assert_eq!(length, 1);
 
-    let log = battles::resume(state.clone(), bo.clone(), Resume { battle_id: battle.battle_id, last_seq: 0 }).await.unwrap();
+    let log = battles::resume(
+        state.clone(),
+        bo.clone(),
+        Resume {
+            battle_id: battle.battle_id,
+            last_seq: 0,
+        },
+    )
+    .await
+    .unwrap();
     let kinds: Vec<_> = log.events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["battle.created", "battle.started", "submission.received"]);
-    let tail = battles::resume(state, bo, Resume { battle_id: battle.battle_id, last_seq: 2 }).await.unwrap();
+    assert_eq!(
+        kinds,
+        ["battle.created", "battle.started", "submission.received"]
+    );
+    let tail = battles::resume(
+        state,
+        bo,
+        Resume {
+            battle_id: battle.battle_id,
+            last_seq: 2,
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(tail.events.len(), 1);
     assert_eq!(tail.events[0].seq, 3);
 }
@@ -57,14 +106,40 @@ async fn a_challenge_becomes_a_battle_that_starts_after_the_countdown() {
 #[tokio::test]
 async fn only_players_may_submit_or_read_a_battle() {
     let app = spawn_app(Duration::ZERO).await;
-    let (ada, bo, eve) = (app.guest("ada").await, app.guest("bo").await, app.guest("eve").await);
+    let (ada, bo, eve) = (
+        app.guest("ada").await,
+        app.guest("bo").await,
+        app.guest("eve").await,
+    );
     let state = app.state.clone();
-    let challenge = battles::create_challenge(state.clone(), ada, CreateChallenge { problem: None }).await.unwrap();
-    let battle = battles::accept_challenge(state.clone(), bo, AcceptChallenge { code: challenge.code }).await.unwrap();
+    let challenge =
+        battles::create_challenge(state.clone(), ada, CreateChallenge { problem: None })
+            .await
+            .unwrap();
+    let battle = battles::accept_challenge(
+        state.clone(),
+        bo,
+        AcceptChallenge {
+            code: challenge.code,
+        },
+    )
+    .await
+    .unwrap();
 
     let submit = battles::submit(state.clone(), eve.clone(), sum_submit(battle.battle_id)).await;
-    assert!(matches!(submit, Err(ApiError::NotAParticipant)), "{submit:?}");
-    let resume = battles::resume(state.clone(), eve.clone(), Resume { battle_id: battle.battle_id, last_seq: 0 }).await;
+    assert!(
+        matches!(submit, Err(ApiError::NotAParticipant)),
+        "{submit:?}"
+    );
+    let resume = battles::resume(
+        state.clone(),
+        eve.clone(),
+        Resume {
+            battle_id: battle.battle_id,
+            last_seq: 0,
+        },
+    )
+    .await;
     assert!(matches!(resume, Err(ApiError::NotAParticipant)));
     let missing = battles::submit(state, eve, sum_submit(Uuid::new_v4())).await;
     assert!(matches!(missing, Err(ApiError::BattleNotFound)));
@@ -76,14 +151,32 @@ async fn submissions_are_validated_before_anything_is_stored() {
     let ada = app.guest("ada").await;
     let battle_id = Uuid::new_v4();
     for submit in [
-        Submit { battle_id, language: "cobol".into(), source: "x".into() },
-        Submit { battle_id, language: "c".into(), source: "  \n".into() },
-        Submit { battle_id, language: "c".into(), source: "x".repeat(65 * 1024) },
+        Submit {
+            battle_id,
+            language: "cobol".into(),
+            source: "x".into(),
+        },
+        Submit {
+            battle_id,
+            language: "c".into(),
+            source: "  \n".into(),
+        },
+        Submit {
+            battle_id,
+            language: "c".into(),
+            source: "x".repeat(65 * 1024),
+        },
     ] {
         let result = battles::submit(app.state.clone(), ada.clone(), submit).await;
-        assert!(matches!(result, Err(ApiError::InvalidPayload(_))), "{result:?}");
+        assert!(
+            matches!(result, Err(ApiError::InvalidPayload(_))),
+            "{result:?}"
+        );
     }
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&app.stores.pool).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
+        .fetch_one(&app.stores.pool)
+        .await
+        .unwrap();
     assert_eq!(count, 0);
 }
 
@@ -91,7 +184,10 @@ async fn submissions_are_validated_before_anything_is_stored() {
 async fn racing_acceptances_create_exactly_one_battle() {
     let app = spawn_app(Duration::from_secs(30)).await;
     let ada = app.guest("ada").await;
-    let challenge = battles::create_challenge(app.state.clone(), ada, CreateChallenge { problem: None }).await.unwrap();
+    let challenge =
+        battles::create_challenge(app.state.clone(), ada, CreateChallenge { problem: None })
+            .await
+            .unwrap();
     let mut contenders = Vec::new();
     for i in 0..10 {
         contenders.push(app.guest(&format!("p{i}")).await);
@@ -99,13 +195,25 @@ async fn racing_acceptances_create_exactly_one_battle() {
     let attempts = contenders.into_iter().map(|player| {
         let state = app.state.clone();
         let code = challenge.code.clone();
-        tokio::spawn(async move { battles::accept_challenge(state, player, AcceptChallenge { code }).await })
+        tokio::spawn(async move {
+            battles::accept_challenge(state, player, AcceptChallenge { code }).await
+        })
     });
-    let results: Vec<_> = futures::future::join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+    let results: Vec<_> = futures::future::join_all(attempts)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
     let winners = results.iter().filter(|r| r.is_ok()).count();
     assert_eq!(winners, 1, "{results:?}");
-    assert!(results.iter().all(|r| matches!(r, Ok(_) | Err(ApiError::ChallengeUnavailable) | Err(ApiError::LockBusy))));
-    let battles: i64 = sqlx::query_scalar("SELECT count(*) FROM battles").fetch_one(&app.stores.pool).await.unwrap();
+    assert!(results.iter().all(|r| matches!(
+        r,
+        Ok(_) | Err(ApiError::ChallengeUnavailable) | Err(ApiError::LockBusy)
+    )));
+    let battles: i64 = sqlx::query_scalar("SELECT count(*) FROM battles")
+        .fetch_one(&app.stores.pool)
+        .await
+        .unwrap();
     assert_eq!(battles, 1);
 }
 
@@ -113,10 +221,31 @@ async fn racing_acceptances_create_exactly_one_battle() {
 async fn unknown_problems_and_codes_are_refused() {
     let app = spawn_app(Duration::ZERO).await;
     let ada = app.guest("ada").await;
-    let unknown = battles::create_challenge(app.state.clone(), ada.clone(), CreateChallenge { problem: Some("nope".into()) }).await;
+    let unknown = battles::create_challenge(
+        app.state.clone(),
+        ada.clone(),
+        CreateChallenge {
+            problem: Some("nope".into()),
+        },
+    )
+    .await;
     assert!(matches!(unknown, Err(ApiError::InvalidPayload(_))));
-    let code = battles::accept_challenge(app.state.clone(), ada.clone(), AcceptChallenge { code: "ZZZZZZZZ".into() }).await;
+    let code = battles::accept_challenge(
+        app.state.clone(),
+        ada.clone(),
+        AcceptChallenge {
+            code: "ZZZZZZZZ".into(),
+        },
+    )
+    .await;
     assert!(matches!(code, Err(ApiError::ChallengeNotFound)));
-    let bad = battles::accept_challenge(app.state.clone(), ada, AcceptChallenge { code: "../etc".into() }).await;
+    let bad = battles::accept_challenge(
+        app.state.clone(),
+        ada,
+        AcceptChallenge {
+            code: "../etc".into(),
+        },
+    )
+    .await;
     assert!(matches!(bad, Err(ApiError::InvalidPayload(_))));
 }

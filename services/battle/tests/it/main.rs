@@ -2,6 +2,7 @@
 //! socket, and the duel operations the socket handlers call.
 
 mod auth;
+mod docs;
 mod duel;
 
 use std::time::Duration;
@@ -23,7 +24,10 @@ pub struct TestApp {
 pub async fn spawn_app(countdown: Duration) -> TestApp {
     let stores = TestStores::new().await;
     let settings = Settings {
-        common: CommonSettings { host: "127.0.0.1".into(), log_format: LogFormat::Pretty },
+        common: CommonSettings {
+            host: "127.0.0.1".into(),
+            log_format: LogFormat::Pretty,
+        },
         stores: StoreSettings {
             database_url: stores.database_url.clone(),
             redis_url: stores.redis_url.clone(),
@@ -36,11 +40,18 @@ pub async fn spawn_app(countdown: Duration) -> TestApp {
         lock_ttl: Duration::from_secs(5),
         max_event_bytes: 80 * 1024,
     };
-    let app = Application::build(settings).await.expect("battle service starts");
+    let app = Application::build(settings)
+        .await
+        .expect("battle service starts");
     let url = format!("http://127.0.0.1:{}", app.port());
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
-    TestApp { url, state, http: reqwest::Client::new(), stores }
+    TestApp {
+        url,
+        state,
+        http: reqwest::Client::new(),
+        stores,
+    }
 }
 
 impl TestApp {
@@ -55,8 +66,15 @@ impl TestApp {
             .unwrap();
         assert_eq!(response.status().as_u16(), 200);
         let body: serde_json::Value = response.json().await.unwrap();
-        let player = self.state.tokens.verify(body["token"].as_str().unwrap()).unwrap();
-        assert_eq!(player.id, Uuid::parse_str(body["user_id"].as_str().unwrap()).unwrap());
+        let player = self
+            .state
+            .tokens
+            .verify(body["token"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(
+            player.id,
+            Uuid::parse_str(body["user_id"].as_str().unwrap()).unwrap()
+        );
         player
     }
 }

@@ -11,17 +11,31 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> TestApp {
-    let app = Application::build(Settings::for_tests(max_concurrent_runs, queue_timeout)).await.expect("executor starts");
+    let app = Application::build(Settings::for_tests(max_concurrent_runs, queue_timeout))
+        .await
+        .expect("executor starts");
     let url = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
-    TestApp { url, http: reqwest::Client::new() }
+    TestApp {
+        url,
+        http: reqwest::Client::new(),
+    }
 }
 
 impl TestApp {
     async fn execute(&self, body: &Value) -> (u16, Option<String>, Value) {
-        let response = self.http.post(format!("{}/v1/executions", self.url)).json(body).send().await.unwrap();
+        let response = self
+            .http
+            .post(format!("{}/v1/executions", self.url))
+            .json(body)
+            .send()
+            .await
+            .unwrap();
         let status = response.status().as_u16();
-        let retry_after = response.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
         (status, retry_after, response.json().await.unwrap())
     }
 }
@@ -39,24 +53,51 @@ fn sum_request(language: &str, source: &str) -> Value {
 #[tokio::test]
 async fn judges_a_python_program_and_counts_it() {
     let app = spawn_app(2, Duration::from_secs(5)).await;
-    let (status, _, body) = app.execute(&sum_request("python", "print(sum(map(int, input().split())))")).await;
+    let (status, _, body) = app
+        .execute(&sum_request(
+            "python",
+            "print(sum(map(int, input().split())))",
+        ))
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["verdict"], "AC");
     assert_eq!(body["tests"].as_array().unwrap().len(), 2);
     assert!(body["tests"][0]["fuel"].as_u64().unwrap() > 0);
 
-    let metrics = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
-    assert!(metrics.contains(r#"executions_total{language="python",verdict="AC"} 1"#), "{metrics}");
-    assert!(metrics.contains("execution_duration_seconds_bucket"), "{metrics}");
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"executions_total{language="python",verdict="AC"} 1"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("execution_duration_seconds_bucket"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
 async fn compile_errors_come_back_as_ce() {
     let app = spawn_app(2, Duration::from_secs(5)).await;
-    let (status, _, body) = app.execute(&sum_request("c", "int main(void) { return x; }")).await;
+    let (status, _, body) = app
+        .execute(&sum_request("c", "int main(void) { return x; }"))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(body["verdict"], "CE");
-    assert!(body["compile_output"].as_str().unwrap().contains("undeclared"), "{body}");
+    assert!(
+        body["compile_output"]
+            .as_str()
+            .unwrap()
+            .contains("undeclared"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -75,12 +116,18 @@ async fn invalid_requests_get_typed_errors() {
     assert_eq!(body["error"]["code"], "MALFORMED_JSON");
 
     let (status, _, body) = app.execute(&sum_request("cobol", "x")).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("INVALID_BODY")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("INVALID_BODY"))
+    );
 
     let mut no_tests = sum_request("c", "int main(void){}");
     no_tests["tests"] = json!([]);
     let (status, _, body) = app.execute(&no_tests).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("INVALID_REQUEST")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("INVALID_REQUEST"))
+    );
 
     let mut huge_limit = sum_request("c", "int main(void){}");
     huge_limit["time_limit_ms"] = json!(10_000_000);
@@ -89,7 +136,10 @@ async fn invalid_requests_get_typed_errors() {
 
     let too_big = sum_request("c", &"x".repeat(2 << 20));
     let (status, _, body) = app.execute(&too_big).await;
-    assert_eq!((status, body["error"]["code"].as_str()), (413, Some("BODY_TOO_LARGE")));
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (413, Some("BODY_TOO_LARGE"))
+    );
 }
 
 #[tokio::test]
@@ -103,7 +153,13 @@ async fn a_full_executor_answers_429_with_retry_after() {
     });
     let url = app.url.clone();
     let slow = tokio::spawn(async move {
-        reqwest::Client::new().post(format!("{url}/v1/executions")).json(&busy_loop).send().await.unwrap().status()
+        reqwest::Client::new()
+            .post(format!("{url}/v1/executions"))
+            .json(&busy_loop)
+            .send()
+            .await
+            .unwrap()
+            .status()
     });
     tokio::time::sleep(Duration::from_millis(400)).await;
     let (status, retry_after, body) = app.execute(&sum_request("c", "int main(void){}")).await;

@@ -14,7 +14,9 @@ use uuid::Uuid;
 
 async fn spawn_executor() -> String {
     let settings = joust_executor::Settings::for_tests(2, Duration::from_secs(10));
-    let app = joust_executor::Application::build(settings).await.expect("executor starts");
+    let app = joust_executor::Application::build(settings)
+        .await
+        .expect("executor starts");
     let url = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     url
@@ -28,7 +30,10 @@ struct TestJudge {
 
 async fn spawn_judge(stores: TestStores, executor_url: &str) -> TestJudge {
     let settings = Settings {
-        common: CommonSettings { host: "127.0.0.1".into(), log_format: LogFormat::Pretty },
+        common: CommonSettings {
+            host: "127.0.0.1".into(),
+            log_format: LogFormat::Pretty,
+        },
         stores: StoreSettings {
             database_url: stores.database_url.clone(),
             redis_url: stores.redis_url.clone(),
@@ -48,7 +53,11 @@ async fn spawn_judge(stores: TestStores, executor_url: &str) -> TestJudge {
     let handle = tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    TestJudge { stores, stop: Some(tx), handle }
+    TestJudge {
+        stores,
+        stop: Some(tx),
+        handle,
+    }
 }
 
 impl TestJudge {
@@ -63,7 +72,12 @@ impl TestJudge {
 async fn running_battle(pool: &PgPool) -> (Uuid, Uuid, Uuid) {
     let (a, b, battle) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
     for (id, name) in [(a, "ada"), (b, "bo")] {
-        sqlx::query("INSERT INTO users (id, name) VALUES ($1, $2)").bind(id).bind(name).execute(pool).await.unwrap();
+        sqlx::query("INSERT INTO users (id, name) VALUES ($1, $2)")
+            .bind(id)
+            .bind(name)
+            .execute(pool)
+            .await
+            .unwrap();
     }
     sqlx::query(
         "INSERT INTO battles (id, problem_id, player_a, player_b, pairing_key, status, fencing_token, starts_at)
@@ -79,7 +93,13 @@ async fn running_battle(pool: &PgPool) -> (Uuid, Uuid, Uuid) {
     (a, b, battle)
 }
 
-async fn queue_submission(stores: &TestStores, battle: Uuid, user: Uuid, language: &str, source: &str) -> Uuid {
+async fn queue_submission(
+    stores: &TestStores,
+    battle: Uuid,
+    user: Uuid,
+    language: &str,
+    source: &str,
+) -> Uuid {
     let id = Uuid::new_v4();
     sqlx::query("INSERT INTO submissions (id, battle_id, user_id, language, source) VALUES ($1, $2, $3, $4, $5)")
         .bind(id)
@@ -93,7 +113,9 @@ async fn queue_submission(stores: &TestStores, battle: Uuid, user: Uuid, languag
     let client = redis::Client::open(stores.redis_url.as_str()).unwrap();
     let mut conn = client.get_multiplexed_async_connection().await.unwrap();
     redis::cmd("XADD")
-        .arg(joust_common::queue::submissions_stream(&stores.redis_prefix))
+        .arg(joust_common::queue::submissions_stream(
+            &stores.redis_prefix,
+        ))
         .arg("*")
         .arg("submission_id")
         .arg(id.to_string())
@@ -105,11 +127,12 @@ async fn queue_submission(stores: &TestStores, battle: Uuid, user: Uuid, languag
 
 async fn wait_for_verdict(pool: &PgPool, submission: Uuid) -> String {
     for _ in 0..600 {
-        let verdict: Option<String> = sqlx::query_scalar("SELECT verdict FROM submissions WHERE id = $1")
-            .bind(submission)
-            .fetch_one(pool)
-            .await
-            .unwrap();
+        let verdict: Option<String> =
+            sqlx::query_scalar("SELECT verdict FROM submissions WHERE id = $1")
+                .bind(submission)
+                .fetch_one(pool)
+                .await
+                .unwrap();
         if let Some(v) = verdict {
             return v;
         }
@@ -128,7 +151,10 @@ async fn judges_queued_submissions_and_the_first_accepted_wins() {
 
     let client = redis::Client::open(stores.redis_url.as_str()).unwrap();
     let mut pubsub = client.get_async_pubsub().await.unwrap();
-    pubsub.subscribe(battle_events::channel(&stores.redis_prefix)).await.unwrap();
+    pubsub
+        .subscribe(battle_events::channel(&stores.redis_prefix))
+        .await
+        .unwrap();
 
     let judge = spawn_judge(stores, &executor).await;
     let wrong = queue_submission(&judge.stores, battle, a, "python", "print(1)").await;
@@ -139,20 +165,43 @@ async fn judges_queued_submissions_and_the_first_accepted_wins() {
     assert_eq!(wait_for_verdict(&judge.stores.pool, late).await, "AC");
 
     let (status, winner): (String, Option<Uuid>) =
-        sqlx::query_as("SELECT status, winner_id FROM battles WHERE id = $1").bind(battle).fetch_one(&judge.stores.pool).await.unwrap();
-    assert_eq!((status.as_str(), winner), ("finished", Some(b)), "the first accepted wins, a later one does not");
+        sqlx::query_as("SELECT status, winner_id FROM battles WHERE id = $1")
+            .bind(battle)
+            .fetch_one(&judge.stores.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), winner),
+        ("finished", Some(b)),
+        "the first accepted wins, a later one does not"
+    );
 
     let mut conn = judge.stores.pool.acquire().await.unwrap();
     let events = battle_events::since(&mut conn, battle, 0).await.unwrap();
     let kinds: Vec<_> = events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["submission.judged", "submission.judged", "battle.finished", "submission.judged"]);
-    assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert_eq!(
+        kinds,
+        [
+            "submission.judged",
+            "submission.judged",
+            "battle.finished",
+            "submission.judged"
+        ]
+    );
+    assert_eq!(
+        events.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
     drop(conn);
 
     use futures::StreamExt as _;
     let mut messages = pubsub.on_message();
-    let first = tokio::time::timeout(Duration::from_secs(5), messages.next()).await.unwrap().unwrap();
-    let published: battle_events::PublishedEvent = serde_json::from_str(&first.get_payload::<String>().unwrap()).unwrap();
+    let first = tokio::time::timeout(Duration::from_secs(5), messages.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let published: battle_events::PublishedEvent =
+        serde_json::from_str(&first.get_payload::<String>().unwrap()).unwrap();
     assert_eq!(published.event, events[0]);
     assert_eq!(published.players, vec![a, b]);
 
@@ -165,12 +214,27 @@ async fn applying_a_verdict_twice_changes_nothing_the_second_time() {
     let stores = TestStores::new().await;
     let (a, _b, battle) = running_battle(&stores.pool).await;
     let id = queue_submission(&stores, battle, a, "c", SUM_C).await;
-    let submission = joust_judge::load_submission(&stores.pool, id).await.unwrap().unwrap();
-    assert_eq!(submission.request.tests.len(), 5, "every hidden test of the problem");
-    let response = ExecutionResponse { verdict: Verdict::AC, compile_output: None, tests: vec![] };
-    let first = joust_judge::apply_verdict(&stores.pool, &submission, &response).await.unwrap();
+    let submission = joust_judge::load_submission(&stores.pool, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        submission.request.tests.len(),
+        5,
+        "every hidden test of the problem"
+    );
+    let response = ExecutionResponse {
+        verdict: Verdict::AC,
+        compile_output: None,
+        tests: vec![],
+    };
+    let first = joust_judge::apply_verdict(&stores.pool, &submission, &response)
+        .await
+        .unwrap();
     assert_eq!(first.len(), 2, "judged and finished");
-    let second = joust_judge::apply_verdict(&stores.pool, &submission, &response).await.unwrap();
+    let second = joust_judge::apply_verdict(&stores.pool, &submission, &response)
+        .await
+        .unwrap();
     assert!(second.is_empty());
     let count: i64 = sqlx::query_scalar("SELECT count(*) FROM battle_events WHERE battle_id = $1")
         .bind(battle)
@@ -191,7 +255,11 @@ async fn an_unreachable_executor_leaves_the_submission_queued_until_it_is_back()
     let judge = spawn_judge(stores, &format!("http://127.0.0.1:{port}")).await;
     let id = queue_submission(&judge.stores, battle, a, "c", SUM_C).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let status: String = sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1").bind(id).fetch_one(&judge.stores.pool).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status FROM submissions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&judge.stores.pool)
+        .await
+        .unwrap();
     assert_eq!(status, "queued");
     let stores = judge.stop().await;
 
@@ -200,10 +268,11 @@ async fn an_unreachable_executor_leaves_the_submission_queued_until_it_is_back()
     let executor = spawn_executor().await;
     let judge = spawn_judge(stores, &executor).await;
     assert_eq!(wait_for_verdict(&judge.stores.pool, id).await, "AC");
-    let judged: i64 = sqlx::query_scalar("SELECT count(*) FROM battle_events WHERE type = 'submission.judged'")
-        .fetch_one(&judge.stores.pool)
-        .await
-        .unwrap();
+    let judged: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM battle_events WHERE type = 'submission.judged'")
+            .fetch_one(&judge.stores.pool)
+            .await
+            .unwrap();
     assert_eq!(judged, 1);
     drop(judge.stop().await);
 }
