@@ -54,6 +54,8 @@ CREATE TABLE battles (
     fencing_token  bigint NOT NULL,
     last_seq       bigint NOT NULL DEFAULT 0,
     starts_at      timestamptz NOT NULL,
+    -- Without a winner by then the battle is a draw. Judging outages push it back.
+    ends_at        timestamptz NOT NULL,
     created_at     timestamptz NOT NULL DEFAULT now(),
     finished_at    timestamptz,
     CHECK (player_a <> player_b)
@@ -79,11 +81,20 @@ CREATE TABLE submissions (
     status       text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'judged')),
     verdict      text,
     result       jsonb,
+    -- Chosen by the client so that a retried submit does not create a second submission.
+    idempotency_key  text,
+    -- Set once the submission id is on the judging stream.
+    enqueued     boolean NOT NULL DEFAULT false,
+    -- Judging attempts that may have been the submission's own fault (see the judge).
+    attempts     integer NOT NULL DEFAULT 0,
+    -- Whether the players were told that judging of this submission is delayed.
+    delay_notified  boolean NOT NULL DEFAULT false,
     created_at   timestamptz NOT NULL DEFAULT now(),
     judged_at    timestamptz
 );
 
 CREATE INDEX submissions_by_battle ON submissions (battle_id, created_at);
+CREATE UNIQUE INDEX submissions_idempotency ON submissions (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 -- The first problem: read two integers, print their sum.
 INSERT INTO problems (id, slug, title, statement, time_limit_ms, memory_limit_mb) VALUES (

@@ -52,6 +52,10 @@ pub struct Submit {
     pub battle_id: Uuid,
     pub language: String,
     pub source: String,
+    /// Chosen by the client (e.g. a UUID) and reused when it retries the same submit: the
+    /// retry answers with the first submission instead of creating another.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -158,8 +162,10 @@ async fn create_battle_for_challenge(
     let battle_id = Uuid::new_v4();
     let countdown_ms = state.countdown.as_millis() as i64;
     let inserted = sqlx::query(
-        "INSERT INTO battles (id, problem_id, player_a, player_b, pairing_key, status, fencing_token, starts_at)
-         VALUES ($1, $2, $3, $4, $5, 'countdown', $6, now() + make_interval(secs => $7::float8 / 1000))
+        "INSERT INTO battles (id, problem_id, player_a, player_b, pairing_key, status, fencing_token, starts_at, ends_at)
+         VALUES ($1, $2, $3, $4, $5, 'countdown', $6,
+                 now() + make_interval(secs => $7::float8 / 1000),
+                 now() + make_interval(secs => ($7::float8 + $8::float8) / 1000))
          RETURNING starts_at",
     )
     .bind(battle_id)
@@ -169,6 +175,7 @@ async fn create_battle_for_challenge(
     .bind(pairing_key)
     .bind(fencing_token)
     .bind(countdown_ms as f64)
+    .bind(state.battle_length.as_millis() as f64)
     .fetch_one(&mut *tx)
     .await;
     let starts_at: chrono::DateTime<chrono::Utc> = match inserted {
@@ -310,11 +317,7 @@ async fn battle_access(
 }
 
 /// Records a submission and queues it for judging; answers once both are durable.
-pub async fn submit(
-    state: AppState,
-    player: Player,
-    req: Submit,
-) -> Result<SubmissionQueued, ApiError> {
+pub async fn submit(state: AppState, player: Player, req: Submit) -> Result<SubmissionQueued, ApiError> {
     let language = Language::parse(&req.language).ok_or_else(|| {
         ApiError::InvalidPayload(format!(
             "language must be one of {}",
@@ -329,7 +332,18 @@ pub async fn submit(
             "source is larger than {MAX_SOURCE_BYTES} bytes"
         )));
     }
+    if let Some(key) = &req.idempotency_key
+        && (key.is_empty() || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_graphic()))
+    {
+        return Err(ApiError::InvalidPayload(
+            "idempotency_key must be 1 to 64 printable ASCII characters".into(),
+        ));
+    }
     start_if_due(&state, req.battle_id).await?;
+    // A retried submit whose first attempt was stored: answer with it.
+    if let Some(existing) = find_by_key(&state, &player, &req).await? {
+        return Ok(existing);
+    }
     let mut tx = state.pool.begin().await?;
     let access = battle_access(&mut tx, &player, req.battle_id).await?;
     match access.status.as_str() {
@@ -338,14 +352,26 @@ pub async fn submit(
         _ => {}
     }
     let submission_id = Uuid::new_v4();
-    sqlx::query("INSERT INTO submissions (id, battle_id, user_id, language, source) VALUES ($1, $2, $3, $4, $5)")
-        .bind(submission_id)
-        .bind(req.battle_id)
-        .bind(player.id)
-        .bind(language.as_str())
-        .bind(&req.source)
-        .execute(&mut *tx)
-        .await?;
+    let inserted = sqlx::query(
+        "INSERT INTO submissions (id, battle_id, user_id, language, source, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING",
+    )
+    .bind(submission_id)
+    .bind(req.battle_id)
+    .bind(player.id)
+    .bind(language.as_str())
+    .bind(&req.source)
+    .bind(&req.idempotency_key)
+    .execute(&mut *tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        // A concurrent retry with the same key won the race.
+        drop(tx);
+        return find_by_key(&state, &player, &req)
+            .await?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("idempotent submission vanished")));
+    }
     let event = battle_events::append(
         &mut tx,
         req.battle_id,
@@ -354,6 +380,44 @@ pub async fn submit(
     )
     .await?;
     tx.commit().await?;
+    enqueue(&state, submission_id).await?;
+    publish(&state, &access.players, &[event]).await;
+    Ok(SubmissionQueued { submission_id })
+}
+
+/// The submission this player already made with the request's idempotency key, queued for
+/// judging if its first attempt stopped before that.
+async fn find_by_key(
+    state: &AppState,
+    player: &Player,
+    req: &Submit,
+) -> Result<Option<SubmissionQueued>, ApiError> {
+    let Some(key) = &req.idempotency_key else {
+        return Ok(None);
+    };
+    let row: Option<(Uuid, Uuid, bool)> = sqlx::query_as(
+        "SELECT id, battle_id, enqueued FROM submissions WHERE user_id = $1 AND idempotency_key = $2",
+    )
+    .bind(player.id)
+    .bind(key)
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some((submission_id, battle_id, enqueued)) = row else {
+        return Ok(None);
+    };
+    if battle_id != req.battle_id {
+        return Err(ApiError::InvalidPayload(
+            "idempotency_key was already used for another battle".into(),
+        ));
+    }
+    if !enqueued {
+        enqueue(state, submission_id).await?;
+    }
+    Ok(Some(SubmissionQueued { submission_id }))
+}
+
+/// Appends the submission to the judging stream and records that it is there.
+async fn enqueue(state: &AppState, submission_id: Uuid) -> Result<(), ApiError> {
     let mut redis = state.redis.clone();
     redis::cmd("XADD")
         .arg(queue::submissions_stream(&state.redis_prefix))
@@ -362,8 +426,11 @@ pub async fn submit(
         .arg(submission_id.to_string())
         .query_async::<String>(&mut redis)
         .await?;
-    publish(&state, &access.players, &[event]).await;
-    Ok(SubmissionQueued { submission_id })
+    sqlx::query("UPDATE submissions SET enqueued = true WHERE id = $1")
+        .bind(submission_id)
+        .execute(&state.pool)
+        .await?;
+    Ok(())
 }
 
 /// Every event of the battle after `last_seq`, for a client that missed some.

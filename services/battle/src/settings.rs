@@ -17,6 +17,8 @@ pub struct Settings {
     pub token_ttl: Duration,
     /// `JOUST_COUNTDOWN_MS`: time between a battle's creation and the problem reveal.
     pub countdown: Duration,
+    /// `JOUST_BATTLE_LENGTH_MS`: how long a battle lasts after the reveal before it is a draw.
+    pub battle_length: Duration,
     /// `JOUST_LOCK_TTL_MS`: time-to-live of the battle-creation lock.
     pub lock_ttl: Duration,
     /// `JOUST_MAX_EVENT_BYTES`: largest accepted socket event payload.
@@ -32,6 +34,7 @@ impl Settings {
             jwt_secret: env_string("JOUST_JWT_SECRET", "joust-local-development-secret"),
             token_ttl: Duration::from_secs(env_or("JOUST_TOKEN_TTL_SECS", 86_400)?),
             countdown: Duration::from_millis(env_or("JOUST_COUNTDOWN_MS", 3_000)?),
+            battle_length: Duration::from_millis(env_or("JOUST_BATTLE_LENGTH_MS", 1_800_000)?),
             lock_ttl: Duration::from_millis(env_or("JOUST_LOCK_TTL_MS", 5_000)?),
             max_event_bytes: env_or("JOUST_MAX_EVENT_BYTES", 80 * 1024)?,
         })

@@ -25,6 +25,7 @@ pub struct AppState {
     pub locks: BattleLocks,
     pub tokens: TokenKeys,
     pub countdown: Duration,
+    pub battle_length: Duration,
     pub max_event_bytes: usize,
     pub metrics: Metrics,
 }
@@ -66,6 +67,7 @@ impl Application {
             ),
             tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl),
             countdown: settings.countdown,
+            battle_length: settings.battle_length,
             max_event_bytes: settings.max_event_bytes,
             metrics: metrics.clone(),
         };

@@ -13,6 +13,7 @@ fn sum_submit(battle_id: Uuid) -> Submit {
         battle_id,
         language: "python".into(),
         source: "print(sum(map(int, input().split())))".into(),
+        idempotency_key: None,
     }
 }
 
@@ -155,16 +156,25 @@ async fn submissions_are_validated_before_anything_is_stored() {
             battle_id,
             language: "cobol".into(),
             source: "x".into(),
+            idempotency_key: None,
         },
         Submit {
             battle_id,
             language: "c".into(),
             source: "  \n".into(),
+            idempotency_key: None,
         },
         Submit {
             battle_id,
             language: "c".into(),
             source: "x".repeat(65 * 1024),
+            idempotency_key: None,
+        },
+        Submit {
+            battle_id,
+            language: "c".into(),
+            source: "int main(void){}".into(),
+            idempotency_key: Some("with space".into()),
         },
     ] {
         let result = battles::submit(app.state.clone(), ada.clone(), submit).await;
@@ -248,4 +258,45 @@ async fn unknown_problems_and_codes_are_refused() {
     )
     .await;
     assert!(matches!(bad, Err(ApiError::InvalidPayload(_))));
+}
+
+#[tokio::test]
+async fn a_retried_submit_with_the_same_key_is_one_submission() {
+    let app = spawn_app(Duration::ZERO).await;
+    let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
+    let state = app.state.clone();
+    let challenge = battles::create_challenge(state.clone(), ada.clone(), CreateChallenge { problem: None })
+        .await
+        .unwrap();
+    let battle = battles::accept_challenge(state.clone(), bo, AcceptChallenge { code: challenge.code })
+        .await
+        .unwrap();
+    let keyed = || Submit { idempotency_key: Some("retry-1".into()), ..sum_submit(battle.battle_id) };
+
+    // Sequential retries and a burst of concurrent ones all answer with the same submission.
+    let first = battles::submit(state.clone(), ada.clone(), keyed()).await.unwrap();
+    let again = battles::submit(state.clone(), ada.clone(), keyed()).await.unwrap();
+    assert_eq!(first.submission_id, again.submission_id);
+    let burst = (0..8).map(|_| {
+        let (state, ada, submit) = (state.clone(), ada.clone(), keyed());
+        tokio::spawn(async move { battles::submit(state, ada, submit).await })
+    });
+    for result in futures::future::join_all(burst).await {
+        assert_eq!(result.unwrap().unwrap().submission_id, first.submission_id);
+    }
+
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&app.stores.pool).await.unwrap();
+    assert_eq!(rows, 1);
+    let mut redis = state.redis.clone();
+    let queued: i64 = redis::cmd("XLEN")
+        .arg(joust_common::queue::submissions_stream(&state.redis_prefix))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1, "queued once");
+    // Another submission needs another key.
+    let other = battles::submit(state, ada, Submit { idempotency_key: Some("retry-2".into()), ..sum_submit(battle.battle_id) })
+        .await
+        .unwrap();
+    assert_ne!(other.submission_id, first.submission_id);
 }

@@ -37,6 +37,7 @@ pub async fn spawn_app(countdown: Duration) -> TestApp {
         jwt_secret: "test-secret".into(),
         token_ttl: Duration::from_secs(600),
         countdown,
+        battle_length: Duration::from_secs(1800),
         lock_ttl: Duration::from_secs(5),
         max_event_bytes: 80 * 1024,
     };

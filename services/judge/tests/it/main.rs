@@ -80,8 +80,8 @@ async fn running_battle(pool: &PgPool) -> (Uuid, Uuid, Uuid) {
             .unwrap();
     }
     sqlx::query(
-        "INSERT INTO battles (id, problem_id, player_a, player_b, pairing_key, status, fencing_token, starts_at)
-         SELECT $1, id, $2, $3, $4, 'running', 1, now() FROM problems WHERE slug = 'sum-of-two'",
+        "INSERT INTO battles (id, problem_id, player_a, player_b, pairing_key, status, fencing_token, starts_at, ends_at)
+         SELECT $1, id, $2, $3, $4, 'running', 1, now(), now() + interval '1 hour' FROM problems WHERE slug = 'sum-of-two'",
     )
     .bind(battle)
     .bind(a)
