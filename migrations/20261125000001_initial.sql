@@ -56,6 +56,8 @@ CREATE TABLE battles (
     starts_at      timestamptz NOT NULL,
     -- Without a winner by then the battle is a draw. Judging outages push it back.
     ends_at        timestamptz NOT NULL,
+    -- Judging delays before this moment have already been added to ends_at.
+    extended_through  timestamptz,
     created_at     timestamptz NOT NULL DEFAULT now(),
     finished_at    timestamptz,
     CHECK (player_a <> player_b)
@@ -87,8 +89,9 @@ CREATE TABLE submissions (
     enqueued     boolean NOT NULL DEFAULT false,
     -- Judging attempts that may have been the submission's own fault (see the judge).
     attempts     integer NOT NULL DEFAULT 0,
-    -- Whether the players were told that judging of this submission is delayed.
-    delay_notified  boolean NOT NULL DEFAULT false,
+    -- When judging of this submission was first held up by an executor outage (players are
+    -- told once); the battle is extended by the time it waited.
+    delayed_since  timestamptz,
     created_at   timestamptz NOT NULL DEFAULT now(),
     judged_at    timestamptz
 );

@@ -75,7 +75,53 @@ pub async fn load_submission(
     }))
 }
 
-/// Records the verdict and, for the first Accepted of a running battle, finishes the battle.
+/// Counts a judging attempt; `None` when the submission is no longer waiting for a verdict.
+pub async fn record_attempt(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<i32>> {
+    sqlx::query_scalar("UPDATE submissions SET attempts = attempts + 1 WHERE id = $1 AND status = 'queued' RETURNING attempts")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Gives back an attempt that failed through no fault of the submission (an executor outage).
+pub async fn refund_attempt(pool: &PgPool, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("UPDATE submissions SET attempts = greatest(attempts - 1, 0) WHERE id = $1 AND status = 'queued'")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Marks the submission as delayed by an executor outage. The first time only, appends the
+/// `judging.delayed` event (with the expected wait) for the players.
+pub async fn mark_delayed(
+    pool: &PgPool,
+    submission: &SubmissionForJudging,
+    retry_in: std::time::Duration,
+) -> sqlx::Result<Option<BattleEvent>> {
+    let mut tx = pool.begin().await?;
+    let marked = sqlx::query(
+        "UPDATE submissions SET delayed_since = now() WHERE id = $1 AND status = 'queued' AND delayed_since IS NULL",
+    )
+    .bind(submission.id)
+    .execute(&mut *tx)
+    .await?;
+    if marked.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let data = json!({
+        "submission_id": submission.id,
+        "user_id": submission.user_id,
+        "retry_in_ms": retry_in.as_millis() as u64,
+    });
+    let event =
+        battle_events::append(&mut tx, submission.battle_id, "judging.delayed", data).await?;
+    tx.commit().await?;
+    Ok(Some(event))
+}
+
+/// Records the verdict and, for the first Accepted of a running battle, finishes the battle; a
+/// submission whose judging was delayed by an outage extends its battle by the time it waited.
 /// Returns the battle events to publish; empty when the verdict had already been applied, so a
 /// submission judged twice changes nothing the second time.
 pub async fn apply_verdict(
@@ -84,19 +130,41 @@ pub async fn apply_verdict(
     response: &ExecutionResponse,
 ) -> sqlx::Result<Vec<BattleEvent>> {
     let mut tx = pool.begin().await?;
-    let updated = sqlx::query(
+    let updated: Option<Option<chrono::DateTime<chrono::Utc>>> = sqlx::query_scalar(
         "UPDATE submissions SET status = 'judged', verdict = $2, result = $3, judged_at = now()
-         WHERE id = $1 AND status = 'queued'",
+         WHERE id = $1 AND status = 'queued'
+         RETURNING delayed_since",
     )
     .bind(submission.id)
     .bind(response.verdict.as_str())
     .bind(sqlx::types::Json(response))
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    if updated.rows_affected() == 0 {
+    let Some(delayed_since) = updated else {
         return Ok(vec![]);
-    }
+    };
     let mut events = Vec::new();
+    if let Some(since) = delayed_since {
+        // Only the part of the delay not already compensated by an earlier delayed verdict.
+        let extended: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
+            "UPDATE battles
+             SET ends_at = ends_at + (now() - greatest($2, coalesce(extended_through, $2))),
+                 extended_through = now()
+             WHERE id = $1 AND status = 'running' AND now() > greatest($2, coalesce(extended_through, $2))
+             RETURNING ends_at",
+        )
+        .bind(submission.battle_id)
+        .bind(since)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(ends_at) = extended {
+            let data = json!({ "ends_at": ends_at, "reason": "judging_delayed" });
+            events.push(
+                battle_events::append(&mut tx, submission.battle_id, "battle.extended", data)
+                    .await?,
+            );
+        }
+    }
     let judged = json!({
         "submission_id": submission.id,
         "user_id": submission.user_id,
@@ -105,6 +173,7 @@ pub async fn apply_verdict(
         "total_tests": submission.request.tests.len(),
         "compile_output": response.compile_output,
         "time_ms": response.tests.iter().map(|t| t.time_ms).max().unwrap_or(0),
+        "message": (response.verdict == Verdict::IE).then_some("internal error: this submission could not be judged"),
     });
     events.push(
         battle_events::append(&mut tx, submission.battle_id, "submission.judged", judged).await?,

@@ -1,34 +1,34 @@
-//! Judge metrics.
+//! Judge metrics. Names are what alerts refer to; keep them stable.
 
 use joust_common::metrics::{counter_vec, histogram_vec, latency_buckets};
-use prometheus::{HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{Gauge, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 #[derive(Clone)]
 pub struct Metrics {
     pub registry: Registry,
-    /// Time from taking a submission to recording its verdict, by verdict.
+    /// Time from taking a submission off the queue to recording its verdict, by verdict.
     pub judge_duration: HistogramVec,
-    /// Judging attempts by outcome (judged, duplicate, retry, failed).
+    /// Judging attempts by outcome.
     pub attempts: IntCounterVec,
-    /// 0 closed, 1 half-open, 2 open.
+    /// 0 closed, 1 half-open, 2 open, per executor.
     pub breaker_state: IntGaugeVec,
     pub breaker_transitions: IntCounterVec,
+    /// Submissions not yet acknowledged (pending and undelivered).
+    pub queue_depth: IntGauge,
+    /// Age of the oldest unacknowledged submission.
+    pub queue_lag: Gauge,
+}
+
+fn register<T: prometheus::core::Collector + Clone + 'static>(registry: &Registry, metric: T) -> T {
+    registry
+        .register(Box::new(metric.clone()))
+        .expect("metric is registered once");
+    metric
 }
 
 impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
-        let breaker_state = IntGaugeVec::new(
-            Opts::new(
-                "circuit_breaker_state",
-                "Executor circuit breaker state: 0 closed, 1 half-open, 2 open.",
-            ),
-            &["target"],
-        )
-        .expect("metric definition is valid");
-        registry
-            .register(Box::new(breaker_state.clone()))
-            .expect("metric is registered once");
         Self {
             judge_duration: histogram_vec(
                 &registry,
@@ -40,7 +40,7 @@ impl Metrics {
             attempts: counter_vec(
                 &registry,
                 "judge_attempts_total",
-                "Judging attempts, by outcome.",
+                "Judging attempts, by outcome (judged, duplicate, delayed, failed, dead_lettered, missing, malformed).",
                 &["outcome"],
             ),
             breaker_transitions: counter_vec(
@@ -49,7 +49,33 @@ impl Metrics {
                 "Executor circuit breaker transitions.",
                 &["target", "to"],
             ),
-            breaker_state,
+            breaker_state: register(
+                &registry,
+                IntGaugeVec::new(
+                    Opts::new(
+                        "circuit_breaker_state",
+                        "Executor circuit breaker state: 0 closed, 1 half-open, 2 open.",
+                    ),
+                    &["target"],
+                )
+                .expect("metric definition is valid"),
+            ),
+            queue_depth: register(
+                &registry,
+                IntGauge::new(
+                    "queue_depth",
+                    "Submissions waiting for a verdict (pending and undelivered).",
+                )
+                .expect("metric definition is valid"),
+            ),
+            queue_lag: register(
+                &registry,
+                Gauge::new(
+                    "queue_lag_seconds",
+                    "Age of the oldest submission waiting for a verdict.",
+                )
+                .expect("metric definition is valid"),
+            ),
             registry,
         }
     }

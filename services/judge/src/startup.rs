@@ -1,13 +1,14 @@
-//! Building and running the judge: the consumer loop plus the operational HTTP routes.
+//! Building and running the judge: the consumer loop, the queue sampler and the operational
+//! HTTP routes.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use axum::Router;
 use joust_common::{db, ops};
 use sqlx::PgPool;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 
-use crate::{ExecutorClient, Settings, metrics::Metrics, worker};
+use crate::{ExecutorPolicy, ExecutorPool, Settings, metrics::Metrics, queue_metrics, worker};
 
 /// What the worker needs. Cheap to clone.
 #[derive(Clone)]
@@ -16,9 +17,11 @@ pub struct JudgeState {
     pub redis: redis::aio::ConnectionManager,
     pub redis_prefix: String,
     pub consumer: String,
-    pub executor: ExecutorClient,
-    pub retry_delay: std::time::Duration,
-    pub claim_idle: std::time::Duration,
+    pub concurrency: usize,
+    pub executors: ExecutorPool,
+    pub retry_delay: Duration,
+    pub claim_idle: Duration,
+    pub max_attempts: i32,
     pub metrics: Metrics,
 }
 
@@ -33,6 +36,10 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            !settings.executor_urls.is_empty(),
+            "JOUST_EXECUTOR_URL names no executor"
+        );
         let pool = db::connect_postgres(&settings.stores.database_url, 8, true).await?;
         let (_client, mut redis) = db::connect_redis(&settings.stores.redis_url).await?;
         worker::ensure_group(
@@ -40,12 +47,21 @@ impl Application {
             &worker::stream_key(&settings.stores.redis_prefix),
         )
         .await?;
+        let (_, stream_redis) = db::connect_redis_with_timeout(
+            &settings.stores.redis_url,
+            worker::READ_BLOCK + Duration::from_secs(5),
+        )
+        .await?;
         let metrics = Metrics::new();
-        let executor = ExecutorClient::new(
-            &settings.executor_url,
-            settings.executor_timeout,
-            settings.breaker_failures,
-            settings.breaker_open,
+        let executors = ExecutorPool::new(
+            &settings.executor_urls,
+            ExecutorPolicy {
+                timeout: settings.executor_timeout,
+                breaker_failures: settings.breaker_failures,
+                breaker_open: settings.breaker_open,
+                max_concurrent_calls: settings.executor_concurrency,
+                half_open_probes: settings.half_open_probes,
+            },
             metrics.breaker_state.clone(),
             metrics.breaker_transitions.clone(),
         );
@@ -54,9 +70,11 @@ impl Application {
             redis: redis.clone(),
             redis_prefix: settings.stores.redis_prefix.clone(),
             consumer: settings.consumer_name.clone(),
-            executor,
+            concurrency: settings.concurrency,
+            executors,
             retry_delay: settings.retry_delay,
             claim_idle: settings.claim_idle,
+            max_attempts: settings.max_attempts,
             metrics: metrics.clone(),
         };
         let readiness: ops::ReadinessCheck = Arc::new(move || {
@@ -65,11 +83,6 @@ impl Application {
             Box::pin(async move { db::ping(&pool, &mut redis).await })
         });
         let router = ops::routes(metrics.registry.clone(), readiness);
-        let (_, stream_redis) = db::connect_redis_with_timeout(
-            &settings.stores.redis_url,
-            worker::READ_BLOCK + std::time::Duration::from_secs(5),
-        )
-        .await?;
         let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
         Ok(Self {
@@ -85,7 +98,7 @@ impl Application {
         self.port
     }
 
-    /// Consumes until SIGINT/SIGTERM; the submission being judged is finished first.
+    /// Consumes until SIGINT/SIGTERM; submissions being judged finish their current attempt.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.run_until(joust_common::shutdown::signal()).await
     }
@@ -96,22 +109,25 @@ impl Application {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(port = self.port, consumer = %self.state.consumer, "judge started");
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        let server_rx = rx.clone();
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mut server_stop = stop_rx.clone();
         let server = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
-            let mut rx = server_rx;
-            let _ = rx.wait_for(|stopped| *stopped).await;
+            let _ = server_stop.wait_for(|stopped| *stopped).await;
         });
-        let worker = tokio::spawn(worker::run(self.state, self.stream_redis, async move {
-            let mut rx = rx;
-            let _ = rx.wait_for(|stopped| *stopped).await;
-        }));
+        let sampler = tokio::spawn(queue_metrics::run(
+            self.state.redis.clone(),
+            self.state.redis_prefix.clone(),
+            self.state.metrics.clone(),
+            stop_rx.clone(),
+        ));
+        let worker = tokio::spawn(worker::run(self.state, self.stream_redis, stop_rx));
         tokio::spawn(async move {
             stop.await;
-            let _ = tx.send(true);
+            let _ = stop_tx.send(true);
         });
         let served = server.await;
         let _ = worker.await;
+        let _ = sampler.await;
         served
     }
 }
