@@ -30,7 +30,8 @@ build:
 run: deps build
 	infra/dev/run-stack.sh "$(TARGET_DIR)/debug"
 
-unit-test: deps
+# The judge's tests start executor processes: build the binaries first.
+unit-test: deps build
 	$(CARGO) test --workspace --no-fail-fast
 
 e2e-test: deps build
