@@ -293,3 +293,73 @@ async fn five_hundred_submissions_survive_a_killed_worker_and_a_killed_executor(
         "nothing left pending"
     );
 }
+
+#[tokio::test]
+async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
+    use joust_common::{
+        Language,
+        execution::{ExecutionRequest, TestCase},
+    };
+    use joust_judge::{ExecutorError, ExecutorPolicy, ExecutorPool};
+    use prometheus::{IntCounterVec, IntGaugeVec, Opts};
+
+    let port = free_port();
+    let _executor = start_executor(port).await;
+    let proxy = start_proxy(&format!("http://127.0.0.1:{port}")).await;
+    let pool = ExecutorPool::new(
+        std::slice::from_ref(&proxy.url),
+        ExecutorPolicy {
+            timeout: Duration::from_secs(10),
+            breaker_failures: 1,
+            breaker_open: Duration::from_millis(500),
+            max_concurrent_calls: 8,
+            half_open_probes: 1,
+        },
+        IntGaugeVec::new(Opts::new("state", "state"), &["target"]).unwrap(),
+        IntCounterVec::new(Opts::new("transitions", "transitions"), &["target", "to"]).unwrap(),
+    );
+    let request = |source: &str| ExecutionRequest {
+        language: Language::C,
+        source: source.into(),
+        tests: vec![TestCase {
+            input: "1 2".into(),
+            expected_output: "3".into(),
+        }],
+        time_limit_ms: 1_000,
+        memory_limit_mb: 64,
+        checker: Default::default(),
+        run_all: false,
+    };
+    // One server error opens the breaker.
+    let failed = pool
+        .execute(&request("/* POISON */ int main(void){}"))
+        .await;
+    assert!(
+        matches!(failed, Err(ExecutorError::ServerError(500))),
+        "{failed:?}"
+    );
+    let rejected = pool.execute(&request(SUM_C)).await;
+    assert!(
+        matches!(rejected, Err(ExecutorError::CircuitOpen { .. })),
+        "{rejected:?}"
+    );
+
+    // After the open period, of five concurrent calls only one reaches the executor.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    proxy.delay_ms.store(500, Ordering::SeqCst);
+    let before = proxy.seen.load(Ordering::SeqCst);
+    let calls = (0..5).map(|_| {
+        let (pool, request) = (pool.clone(), request(SUM_C));
+        tokio::spawn(async move { pool.execute(&request).await })
+    });
+    let results: Vec<_> = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(proxy.seen.load(Ordering::SeqCst) - before, 1, "{results:?}");
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    // The probe succeeded: the breaker is closed and every call goes through again.
+    proxy.delay_ms.store(0, Ordering::SeqCst);
+    assert!(pool.execute(&request(SUM_C)).await.is_ok());
+}
