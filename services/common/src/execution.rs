@@ -15,6 +15,10 @@ pub const MAX_TEST_DATA_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_TIME_LIMIT_MS: u64 = 20_000;
 /// Upper bound on the memory limit a request may ask for.
 pub const MAX_MEMORY_LIMIT_MB: u64 = 512;
+/// Time limit of a request that names none.
+pub const DEFAULT_TIME_LIMIT_MS: u64 = 2_000;
+/// Memory limit of a request that names none.
+pub const DEFAULT_MEMORY_LIMIT_MB: u64 = 256;
 
 /// A program and the tests it must pass.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -36,11 +40,11 @@ pub struct ExecutionRequest {
 }
 
 fn default_time_limit_ms() -> u64 {
-    2_000
+    DEFAULT_TIME_LIMIT_MS
 }
 
 fn default_memory_limit_mb() -> u64 {
-    256
+    DEFAULT_MEMORY_LIMIT_MB
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

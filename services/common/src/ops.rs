@@ -11,6 +11,15 @@ use prometheus::Registry;
 pub type ReadinessCheck =
     Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
 
+/// Readiness of a service that needs PostgreSQL and Redis: both answer.
+pub fn store_readiness(pool: sqlx::PgPool, redis: redis::aio::ConnectionManager) -> ReadinessCheck {
+    Arc::new(move || {
+        let pool = pool.clone();
+        let mut redis = redis.clone();
+        Box::pin(async move { crate::db::ping(&pool, &mut redis).await })
+    })
+}
+
 #[derive(Clone)]
 struct OpsState {
     registry: Registry,

@@ -25,6 +25,15 @@ pub struct TestStores {
 }
 
 impl TestStores {
+    /// Settings that point a service at this test's database and key prefix.
+    pub fn store_settings(&self) -> crate::settings::StoreSettings {
+        crate::settings::StoreSettings {
+            database_url: self.database_url.clone(),
+            redis_url: self.redis_url.clone(),
+            redis_prefix: self.redis_prefix.clone(),
+        }
+    }
+
     pub async fn new() -> Self {
         let admin = admin_url();
         let id = Uuid::new_v4().simple().to_string();

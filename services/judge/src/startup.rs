@@ -1,7 +1,7 @@
 //! Building and running the judge: the consumer loop, the queue sampler and the operational
 //! HTTP routes.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use axum::Router;
 use joust_common::{db, ops};
@@ -77,12 +77,7 @@ impl Application {
             max_attempts: settings.max_attempts,
             metrics: metrics.clone(),
         };
-        let readiness: ops::ReadinessCheck = Arc::new(move || {
-            let pool = pool.clone();
-            let mut redis = redis.clone();
-            Box::pin(async move { db::ping(&pool, &mut redis).await })
-        });
-        let router = ops::routes(metrics.registry.clone(), readiness);
+        let router = ops::routes(metrics.registry.clone(), ops::store_readiness(pool, redis));
         let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
         let port = listener.local_addr()?.port();
         Ok(Self {

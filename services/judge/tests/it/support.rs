@@ -16,7 +16,7 @@ use axum::{
     Router, body::Bytes, extract::State, http::StatusCode, response::IntoResponse, routing::post,
 };
 use joust_common::{
-    settings::{CommonSettings, LogFormat, StoreSettings},
+    settings::{CommonSettings, LogFormat},
     testing::TestStores,
 };
 use joust_judge::{Application, Settings};
@@ -111,11 +111,7 @@ pub fn judge_settings(stores: &TestStores, executors: &[String]) -> Settings {
             host: "127.0.0.1".into(),
             log_format: LogFormat::Pretty,
         },
-        stores: StoreSettings {
-            database_url: stores.database_url.clone(),
-            redis_url: stores.redis_url.clone(),
-            redis_prefix: stores.redis_prefix.clone(),
-        },
+        stores: stores.store_settings(),
         port: 0,
         executor_urls: executors.to_vec(),
         consumer_name: format!("judge-{}", Uuid::new_v4()),
