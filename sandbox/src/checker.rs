@@ -6,6 +6,7 @@ use joust_common::execution::Checker;
 pub fn outputs_match(checker: Checker, expected: &[u8], actual: &[u8]) -> bool {
     match checker {
         Checker::Exact => normalize_lines(expected) == normalize_lines(actual),
+        Checker::Float { .. } => checker.float_tokens_match(expected, actual),
         Checker::Tokens => expected
             .split(|b| b.is_ascii_whitespace())
             .filter(|t| !t.is_empty())
@@ -47,6 +48,17 @@ mod tests {
         ));
         assert!(!outputs_match(Checker::Exact, b"1 2\n", b"1  2\n"));
         assert!(!outputs_match(Checker::Exact, b"3\n", b"4\n"));
+    }
+
+    #[test]
+    fn float_tolerance_applies_to_numbers_only() {
+        let checker = Checker::Float {
+            abs_tolerance: 1e-6,
+            rel_tolerance: 0.0,
+        };
+        assert!(outputs_match(checker, b"3.1415926\n", b"3.14159265358979"));
+        assert!(!outputs_match(checker, b"3.1415926\n", b"3.1416"));
+        assert!(!outputs_match(checker, b"pi 3.1415926", b"PI 3.1415926"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::{
     path::PathBuf,
     sync::{
-        Arc,
+        Arc, OnceLock,
         atomic::{AtomicBool, Ordering},
     },
     time::{Duration, Instant},
@@ -12,12 +12,13 @@ use std::{
 
 use anyhow::Context;
 use joust_common::Language;
+use rand::{SeedableRng, rngs::StdRng};
 use wasmtime::{
     Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module,
     PoolingAllocationConfig, Store, Trap, UpdateDeadline,
 };
 use wasmtime_wasi::{
-    FsPerms, I32Exit, WasiCtxBuilder,
+    FsPerms, HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder,
     p1::{self, WasiP1Ctx},
     p2::{
         OutputStream,
@@ -27,7 +28,8 @@ use wasmtime_wasi::{
 
 use crate::{
     cache,
-    compile::{CCompiler, CompileError},
+    compile::{CompileError, Compiler, CompilerPaths},
+    jail::JailLimits,
     limiter::RunLimiter,
     run::{RunLimits, RunOutcome, Termination},
 };
@@ -35,10 +37,28 @@ use crate::{
 /// How often the epoch advances; the wall-clock backstop is measured in these ticks.
 const EPOCH_TICK: Duration = Duration::from_millis(10);
 /// Native stack of the thread a guest runs on; the wasm stack limit stays well below it.
-const RUN_THREAD_STACK_BYTES: usize = 32 << 20;
-const MAX_WASM_STACK_BYTES: usize = 16 << 20;
+const RUN_THREAD_STACK_BYTES: usize = 96 << 20;
+/// Native stack of wasm frames: interpreters recurse natively once per guest call, so a deep
+/// JavaScript recursion needs far more than wasmtime's 512 KiB default.
+const MAX_WASM_STACK_BYTES: usize = 64 << 20;
 /// Cap on stderr kept from a run (shown to nobody but logs and validators).
 const STDERR_CAP_BYTES: usize = 64 << 10;
+/// QuickJS's own limit on its (linear-memory) stack: it throws a catchable `RangeError` before
+/// the 8 MiB stack the runtime is linked with overflows.
+const JS_STACK_LIMIT: &str = "7m";
+/// What guests read from the wall clock: 2024-01-01T00:00:00Z, the same for every run.
+const FIXED_WALL_CLOCK: Duration = Duration::from_secs(1_704_067_200);
+/// Seed of the guests' random generators: `random_get` returns the same bytes on every run.
+const RANDOM_SEED: u64 = 0x4a6f_7573_7400_0001;
+
+/// Limits of every compiler run.
+pub const COMPILE_LIMITS: JailLimits = JailLimits {
+    cpu_secs: 15,
+    wall_secs: 30,
+    address_space_bytes: 4 << 30,
+    // Object files carry zero-initialised arrays in full: `static int a[1 << 26]` is 256 MiB.
+    file_bytes: 1 << 30,
+};
 
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -46,8 +66,12 @@ pub struct SandboxConfig {
     pub runtime_dir: PathBuf,
     /// Where precompiled runtimes and compiled submissions are cached.
     pub cache_dir: PathBuf,
-    /// The C compiler targeting wasm32-wasi.
+    /// clang-19 (C and C++, targeting wasm32-wasi).
     pub clang: PathBuf,
+    /// Debian's rustc (it ships the wasm32-wasi standard library; rustup's usually does not).
+    pub rustc: PathBuf,
+    /// bubblewrap, the jail every compiler runs in.
+    pub bwrap: PathBuf,
     /// Fuel units that make one millisecond of the time limit.
     pub fuel_per_ms: u64,
     /// How many programs may run at once (sizes the instance pool).
@@ -80,10 +104,12 @@ pub struct Program {
 
 #[derive(Clone)]
 enum ProgramKind {
-    /// A module compiled from the submission (C).
+    /// A module compiled from the submission (C, C++, Rust).
     Native(InstancePre<GuestState>),
     /// Source run by the CPython runtime.
     Python(Arc<str>),
+    /// Source run by the QuickJS runtime.
+    JavaScript(Arc<str>),
 }
 
 /// The sandbox. Cheap to clone.
@@ -97,7 +123,11 @@ struct Inner {
     linker: Linker<GuestState>,
     python: InstancePre<GuestState>,
     python_lib: PathBuf,
-    c_compiler: CCompiler,
+    /// Loaded on first use, so a machine without it can still judge other languages.
+    javascript: OnceLock<Result<InstancePre<GuestState>, String>>,
+    /// One per compiled language, in `Language::ALL` order, prepared on first use.
+    compilers: [OnceLock<Result<Option<Compiler>, String>>; Language::ALL.len()],
+    compiler_paths: CompilerPaths,
     config: SandboxConfig,
     ticker_stop: Arc<AtomicBool>,
 }
@@ -135,6 +165,9 @@ impl Sandbox {
 
         let mut linker: Linker<GuestState> = Linker::new(&engine);
         p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)?;
+        linker.allow_shadowing(true);
+        define_instant_poll_oneoff(&mut linker)?;
+        linker.allow_shadowing(false);
 
         let python_dir = config.runtime_dir.join("python-3.11");
         let python_wasm = std::fs::read(python_dir.join("python3.11.wasm")).with_context(|| {
@@ -150,10 +183,11 @@ impl Sandbox {
         let ticker_stop = Arc::new(AtomicBool::new(false));
         spawn_epoch_ticker(engine.clone(), ticker_stop.clone());
 
-        let c_compiler = CCompiler {
+        let compiler_paths = CompilerPaths {
+            bwrap: config.bwrap.clone(),
             clang: config.clang.clone(),
-            work_dir: config.cache_dir.join("c"),
-            timeout_secs: 20,
+            rustc: config.rustc.clone(),
+            cxx_include: config.runtime_dir.join("cxx/include"),
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -161,7 +195,9 @@ impl Sandbox {
                 linker,
                 python,
                 python_lib: python_dir.join("lib"),
-                c_compiler,
+                javascript: OnceLock::new(),
+                compilers: Default::default(),
+                compiler_paths,
                 config,
                 ticker_stop,
             }),
@@ -172,12 +208,62 @@ impl Sandbox {
         &self.inner.config
     }
 
+    /// The compiler of `language` (`None` for interpreted languages), prepared on first use.
+    pub(crate) fn compiler(&self, language: Language) -> Result<Option<&Compiler>, CompileError> {
+        let index = Language::ALL
+            .iter()
+            .position(|l| *l == language)
+            .expect("every language is in Language::ALL");
+        let inner = &self.inner;
+        inner.compilers[index]
+            .get_or_init(|| {
+                Compiler::for_language(
+                    language,
+                    &inner.compiler_paths,
+                    &inner.config.cache_dir.join("compiled"),
+                    COMPILE_LIMITS,
+                )
+                .map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map(Option::as_ref)
+            .map_err(|e| CompileError::Internal(e.clone()))
+    }
+
+    /// The QuickJS runtime, loaded (and precompiled on first use of this engine) on demand.
+    fn javascript(&self) -> Result<&InstancePre<GuestState>, CompileError> {
+        let inner = &self.inner;
+        inner
+            .javascript
+            .get_or_init(|| {
+                let path = inner.config.runtime_dir.join("quickjs/qjs.wasm");
+                let load = || -> anyhow::Result<InstancePre<GuestState>> {
+                    let wasm = std::fs::read(&path).with_context(|| {
+                        format!("reading {} (run `make runtimes`)", path.display())
+                    })?;
+                    let module =
+                        cache::load_module(&inner.engine, &inner.config.cache_dir, "qjs", &wasm)?;
+                    Ok(inner.linker.instantiate_pre(&module)?)
+                };
+                load().map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(|e| CompileError::Internal(e.clone()))
+    }
+
     /// Compiles (when the language needs it) and links a submission.
     pub fn prepare(&self, language: Language, source: &str) -> Result<Program, CompileError> {
         let kind = match language {
             Language::Python => ProgramKind::Python(Arc::from(source)),
-            Language::C => {
-                let wasm = self.inner.c_compiler.compile(source)?;
+            Language::JavaScript => {
+                self.javascript()?;
+                ProgramKind::JavaScript(Arc::from(source))
+            }
+            Language::C | Language::Cpp | Language::Rust => {
+                let compiler = self
+                    .compiler(language)?
+                    .ok_or_else(|| CompileError::Internal(format!("{language} has no compiler")))?;
+                let wasm = compiler.compile(source)?;
                 let module = Module::new(&self.inner.engine, &wasm).map_err(|e| {
                     CompileError::Internal(format!("loading the compiled module: {e}"))
                 })?;
@@ -222,9 +308,16 @@ impl Inner {
         let stdout = MemoryOutputPipe::new(limits.output_limit_bytes + 1);
         let stderr = MemoryOutputPipe::new(STDERR_CAP_BYTES);
         let mut wasi = WasiCtxBuilder::new();
+        // Nothing a guest can observe differs between runs: the clocks stand still and the
+        // "random" bytes come from a fixed seed, so a verdict and its fuel count are replayable.
         wasi.stdin(MemoryInputPipe::new(input))
             .stdout(stdout.clone())
-            .stderr(stderr.clone());
+            .stderr(stderr.clone())
+            .wall_clock(FixedWallClock)
+            .monotonic_clock(FixedMonotonicClock)
+            .secure_random(StdRng::seed_from_u64(RANDOM_SEED))
+            .insecure_random(StdRng::seed_from_u64(RANDOM_SEED ^ 1))
+            .insecure_random_seed(u128::from(RANDOM_SEED));
         let pre = match &program.kind {
             ProgramKind::Native(pre) => {
                 wasi.args(&["main"]);
@@ -236,6 +329,13 @@ impl Inner {
                     .env("PYTHONHASHSEED", "0")
                     .preopened_dir(&self.python_lib, "/usr/local/lib", FsPerms::ReadOnly)?;
                 &self.python
+            }
+            ProgramKind::JavaScript(source) => {
+                wasi.args(&["qjs", "--std", "--stack-size", JS_STACK_LIMIT, "-e", source]);
+                match self.javascript.get() {
+                    Some(Ok(pre)) => pre,
+                    _ => anyhow::bail!("the JavaScript runtime is not loaded"),
+                }
             }
         };
         let started = Instant::now();
@@ -305,6 +405,98 @@ fn classify(error: &wasmtime::Error) -> Termination {
         Some(Trap::Interrupt) => Termination::WallTimeout,
         Some(trap) => Termination::Trapped(trap.to_string()),
         None => Termination::Trapped(format!("{error:#}")),
+    }
+}
+
+/// Replaces WASI's `poll_oneoff` (what `sleep`, `nanosleep` and `poll` become) with one that
+/// reports every subscription ready at once.
+///
+/// The stock implementation waits in real time inside the host call, where neither fuel nor
+/// epochs can stop it: `sleep(1000000)` would hold a worker for days. With a clock that stands
+/// still, a sleep that returns immediately is also the consistent answer; stdin is an in-memory
+/// pipe and stdout never blocks, so descriptor subscriptions are ready too.
+fn define_instant_poll_oneoff(linker: &mut Linker<GuestState>) -> anyhow::Result<()> {
+    const SUBSCRIPTION_BYTES: usize = 48;
+    const EVENT_BYTES: usize = 32;
+    const ERRNO_SUCCESS: i32 = 0;
+    const ERRNO_FAULT: i32 = 21;
+    const ERRNO_INVAL: i32 = 28;
+    linker.func_wrap(
+        "wasi_snapshot_preview1",
+        "poll_oneoff",
+        |mut caller: wasmtime::Caller<'_, GuestState>,
+         subscriptions: i32,
+         events: i32,
+         count: i32,
+         count_out: i32|
+         -> wasmtime::Result<i32> {
+            let Some(wasmtime::Extern::Memory(memory)) = caller.get_export("memory") else {
+                return Ok(ERRNO_FAULT);
+            };
+            let memory = memory.data_mut(&mut caller);
+            let (subscriptions, events, count, count_out) = (
+                subscriptions as u32 as usize,
+                events as u32 as usize,
+                count as u32 as usize,
+                count_out as u32 as usize,
+            );
+            if count == 0 {
+                return Ok(ERRNO_INVAL);
+            }
+            let fits = |start: usize, len: usize| {
+                start
+                    .checked_add(len)
+                    .is_some_and(|end| end <= memory.len())
+            };
+            if !fits(subscriptions, count * SUBSCRIPTION_BYTES)
+                || !fits(events, count * EVENT_BYTES)
+                || !fits(count_out, 4)
+            {
+                return Ok(ERRNO_FAULT);
+            }
+            for i in 0..count {
+                let sub = subscriptions + i * SUBSCRIPTION_BYTES;
+                let mut userdata = [0u8; 8];
+                userdata.copy_from_slice(&memory[sub..sub + 8]);
+                let tag = memory[sub + 8];
+                let event = events + i * EVENT_BYTES;
+                let out = &mut memory[event..event + EVENT_BYTES];
+                out.fill(0);
+                // userdata, then errno 0, then the event type (same numbering as the tag).
+                out[..8].copy_from_slice(&userdata);
+                out[10] = tag;
+            }
+            memory[count_out..count_out + 4].copy_from_slice(&(count as u32).to_le_bytes());
+            Ok(ERRNO_SUCCESS)
+        },
+    )?;
+    Ok(())
+}
+
+/// A wall clock that always reads [`FIXED_WALL_CLOCK`].
+struct FixedWallClock;
+
+impl HostWallClock for FixedWallClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_nanos(1)
+    }
+
+    fn now(&self) -> Duration {
+        FIXED_WALL_CLOCK
+    }
+}
+
+/// A monotonic clock that never advances: guests that time themselves see no time pass, and
+/// fuel is what stops them.
+struct FixedMonotonicClock;
+
+impl HostMonotonicClock for FixedMonotonicClock {
+    fn resolution(&self) -> u64 {
+        1
+    }
+
+    fn now(&self) -> u64 {
+        0
     }
 }
 

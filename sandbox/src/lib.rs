@@ -9,12 +9,16 @@ mod cache;
 mod checker;
 mod compile;
 mod engine;
+mod jail;
 mod judging;
+mod languages;
 mod limiter;
 mod run;
 
 pub use checker::outputs_match;
 pub use compile::CompileError;
-pub use engine::{Program, Sandbox, SandboxConfig};
+pub use engine::{COMPILE_LIMITS, Program, Sandbox, SandboxConfig};
+pub use jail::JailLimits;
 pub use judging::{OUTPUT_LIMIT_BYTES, verdict_of};
+pub use languages::{LanguageInfo, LanguageLimits};
 pub use run::{RunLimits, RunOutcome, Termination};

@@ -43,13 +43,17 @@ async function waitReady(url, child, name, timeoutMs = 120_000) {
   throw new Error(`${name} not ready after ${timeoutMs} ms`);
 }
 
-/** Starts executor, judge and battle; returns their URLs and a stop function. */
-export async function startStack({ countdownMs = 300 } = {}) {
+/**
+ * Starts executor, judge and `battleInstances` battle services (sharing the database and Redis);
+ * returns their URLs and a stop function. `battleEnv` adds settings to every battle instance;
+ * `judge: false` starts only the battle services, for tests that never submit.
+ */
+export async function startStack({ countdownMs = 300, battleInstances = 1, battleEnv = {}, judge = true } = {}) {
   const id = randomUUID().replaceAll("-", "");
   const database = `joust_e2e_${id}`;
   execFileSync("psql", [...pgAdmin, "-c", `CREATE DATABASE "${database}"`]);
   const redisPrefix = `joust-e2e:${id}:`;
-  const [battlePort, judgePort, executorPort] = [await freePort(), await freePort(), await freePort()];
+  const [judgePort, executorPort] = [await freePort(), await freePort()];
   const common = {
     ...process.env,
     JOUST_LOG_FORMAT: "json",
@@ -69,9 +73,9 @@ export async function startStack({ countdownMs = 300 } = {}) {
     children.push(child);
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, child, name);
-    return url;
+    return { url, child };
   };
-  const stack = { database, redisPrefix, children };
+  const stack = { database, redisPrefix, children, battles: [], battleProcesses: [] };
   stack.stop = async () => {
     for (const child of children) {
       if (child.exitCode === null) {
@@ -95,17 +99,23 @@ export async function startStack({ countdownMs = 300 } = {}) {
     if (keys.length) execFileSync("redis-cli", ["del", ...keys]);
   };
   try {
-    stack.executor = await start("executor", { JOUST_EXECUTOR_PORT: String(executorPort) }, executorPort);
-    stack.judge = await start(
-      "judge",
-      { JOUST_JUDGE_PORT: String(judgePort), JOUST_EXECUTOR_URL: stack.executor },
-      judgePort,
-    );
-    stack.battle = await start(
-      "battle",
-      { JOUST_BATTLE_PORT: String(battlePort), JOUST_COUNTDOWN_MS: String(countdownMs) },
-      battlePort,
-    );
+    if (judge) {
+      stack.executor = (await start("executor", { JOUST_EXECUTOR_PORT: String(executorPort) }, executorPort)).url;
+      stack.judge = (
+        await start("judge", { JOUST_JUDGE_PORT: String(judgePort), JOUST_EXECUTOR_URL: stack.executor }, judgePort)
+      ).url;
+    }
+    for (let i = 0; i < battleInstances; i++) {
+      const port = await freePort();
+      const { url, child } = await start(
+        "battle",
+        { JOUST_BATTLE_PORT: String(port), JOUST_COUNTDOWN_MS: String(countdownMs), ...battleEnv },
+        port,
+      );
+      stack.battles.push(url);
+      stack.battleProcesses.push(child);
+    }
+    stack.battle = stack.battles[0];
   } catch (e) {
     await stack.stop();
     throw e;
@@ -113,8 +123,8 @@ export async function startStack({ countdownMs = 300 } = {}) {
   return stack;
 }
 
-/** A guest player connected with the official client; collects the battle events it receives. */
-export async function connectPlayer(battleUrl, name) {
+/** Creates a guest player through the HTTP API: `{ name, userId, token }`. */
+export async function guest(battleUrl, name) {
   const res = await fetch(`${battleUrl}/api/auth/guest`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -122,6 +132,16 @@ export async function connectPlayer(battleUrl, name) {
   });
   if (!res.ok) throw new Error(`guest login failed: ${res.status} ${await res.text()}`);
   const { token, user_id: userId } = await res.json();
+  return { name, userId, token };
+}
+
+/** A guest player connected with the official client; collects the battle events it receives. */
+export async function connectPlayer(battleUrl, name) {
+  return connectAs(battleUrl, await guest(battleUrl, name));
+}
+
+/** Connects an existing player (from `guest`) to a battle instance. */
+export async function connectAs(battleUrl, { name, userId, token }) {
   const socket = io(battleUrl, { auth: { token, protocol: 1 }, reconnection: false });
   const events = [];
   const waiters = [];
@@ -164,4 +184,11 @@ export async function connectPlayer(battleUrl, name) {
       });
     },
   };
+}
+
+/** The value of an unlabelled counter or gauge on a service's `/metrics` (0 when absent). */
+export async function metric(serviceUrl, name) {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(" ")[1]) : 0;
 }

@@ -123,3 +123,42 @@ fn output_flood_is_ole() {
     let response = execute(Language::C, source, sum_tests(), 5_000, 64);
     assert_verdict(&response, Verdict::OLE);
 }
+
+#[test]
+fn host_files_cannot_be_included_and_never_leak_into_messages() {
+    let secret = crate::HostSecret::create();
+    let hostname = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    for path in [
+        "/etc/passwd",
+        "/etc/hostname",
+        "/proc/self/environ",
+        secret.path(),
+    ] {
+        let source = format!("#include \"{path}\"\nint main(void) {{ return 0; }}\n");
+        let response = verdict(Language::C, &source);
+        assert_verdict(&response, Verdict::CE);
+        let message = response.compile_output.unwrap_or_default();
+        assert!(message.contains("not found"), "{path}: {message}");
+        assert!(!message.contains("root:"), "{path}: {message}");
+        assert!(!message.contains(secret.content()), "{path}: {message}");
+        if hostname.trim().len() >= 4 {
+            assert!(!message.contains(hostname.trim()), "{path}: {message}");
+        }
+    }
+}
+
+#[test]
+fn the_compiler_runs_without_network_or_host_processes() {
+    // `#embed`-style reads and `__has_include` probes see only the toolchain: nothing under
+    // /home, /root, /proc or the repository exists inside the jail.
+    let source = r#"#include <stdio.h>
+int main(void) {
+#if __has_include("/proc/self/status") || __has_include("/root/.bashrc") || __has_include("/etc/os-release")
+    puts("host visible");
+#else
+    long long a, b; scanf("%lld %lld", &a, &b); printf("%lld\n", a + b);
+#endif
+    return 0;
+}"#;
+    assert_verdict(&verdict(Language::C, source), Verdict::AC);
+}

@@ -2,7 +2,12 @@
 //! CPython-for-WASI runtime installed by `make runtimes`.
 
 mod c;
+mod cpp;
+mod determinism;
+mod hostile;
+mod javascript;
 mod python;
+mod rust;
 
 use std::{path::PathBuf, sync::OnceLock};
 
@@ -26,6 +31,8 @@ pub fn sandbox() -> &'static Sandbox {
             runtime_dir: cache_path("JOUST_RUNTIME_DIR", "../.cache/runtimes"),
             cache_dir: cache_path("JOUST_SANDBOX_CACHE_DIR", "../.cache/sandbox"),
             clang: PathBuf::from("clang-19"),
+            rustc: PathBuf::from("/usr/bin/rustc"),
+            bwrap: PathBuf::from("bwrap"),
             fuel_per_ms: 1_000_000,
             max_concurrent_runs: 4,
             max_memory_bytes: 512 << 20,
@@ -72,4 +79,46 @@ pub fn verdict(language: Language, source: &str) -> ExecutionResponse {
 
 pub fn assert_verdict(response: &ExecutionResponse, expected: Verdict) {
     assert_eq!(response.verdict, expected, "{response:#?}");
+}
+
+/// A file on the host with unguessable content, removed when dropped: no program, compiler
+/// message or output may ever show its content.
+pub struct HostSecret {
+    path: String,
+    content: String,
+}
+
+impl HostSecret {
+    pub fn create() -> Self {
+        use std::hash::{BuildHasher, RandomState};
+        let content = format!(
+            "JOUST-SECRET-{:016x}{:016x}",
+            RandomState::new().hash_one(1u8),
+            RandomState::new().hash_one(2u8)
+        );
+        let path = std::env::temp_dir().join(format!(
+            "joust-secret-{}-{:08x}.txt",
+            std::process::id(),
+            RandomState::new().hash_one(3u8) as u32
+        ));
+        std::fs::write(&path, &content).unwrap();
+        Self {
+            path: path.display().to_string(),
+            content,
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn content(&self) -> &str {
+        &self.content
+    }
+}
+
+impl Drop for HostSecret {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }

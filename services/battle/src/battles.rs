@@ -14,7 +14,7 @@ use serde_json::json;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
-use crate::{AppState, auth::Player, error::ApiError};
+use crate::{AppState, auth::Player, error::ApiError, lock};
 
 const SEEDED_PROBLEM_SLUG: &str = "sum-of-two";
 /// Characters of an invite code: no 0/O or 1/I, to read aloud.
@@ -44,6 +44,25 @@ pub struct AcceptChallenge {
 pub struct BattleCreated {
     pub battle_id: Uuid,
     pub starts_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rematch {
+    /// A finished battle of the requesting player.
+    pub battle_id: Uuid,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resign {
+    pub battle_id: Uuid,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Resigned {
+    pub battle_id: Uuid,
+    pub winner_id: Uuid,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,11 +146,12 @@ pub async fn accept_challenge(
         ));
     }
     let pairing_key = format!("challenge:{code}");
-    let lock = state.locks.acquire(&state.pool, &pairing_key).await?;
-    let created =
-        create_battle_for_challenge(&state, &player, &code, &pairing_key, lock.fencing_token).await;
-    lock.release().await;
-    let (battle, players, event) = created?;
+    let (battle, players, event) = state
+        .locks
+        .run_locked(&state.pool, &pairing_key, |fencing_token| {
+            create_battle_for_challenge(&state, &player, &code, &pairing_key, fencing_token)
+        })
+        .await?;
     publish(&state, &players, &[event]).await;
     schedule_start(state, battle.battle_id);
     Ok(battle)
@@ -145,6 +165,7 @@ async fn create_battle_for_challenge(
     fencing_token: i64,
 ) -> Result<(BattleCreated, Vec<Uuid>, BattleEvent), ApiError> {
     let mut tx = state.pool.begin().await?;
+    lock::fence(&mut tx, state.locks.metrics(), pairing_key, fencing_token).await?;
     let claimed = sqlx::query(
         "UPDATE challenges SET status = 'accepted'
          WHERE code = $1 AND status = 'open' AND creator_id <> $2
@@ -157,8 +178,33 @@ async fn create_battle_for_challenge(
     let Some(claimed) = claimed else {
         return Err(why_not_claimable(&mut tx, player, code).await?);
     };
-    let creator: Uuid = claimed.try_get("creator_id")?;
-    let problem_id: Uuid = claimed.try_get("problem_id")?;
+    let new = NewBattle {
+        problem_id: claimed.try_get("problem_id")?,
+        players: [claimed.try_get("creator_id")?, player.id],
+        pairing_key,
+        fencing_token,
+    };
+    let (battle, event) = insert_battle(state, &mut tx, &new).await?;
+    tx.commit().await?;
+    tracing::info!(battle.id = %battle.battle_id, fencing_token, "battle created");
+    Ok((battle, new.players.to_vec(), event))
+}
+
+/// What a new battle is made of; the caller has fenced `pairing_key` in the same transaction.
+struct NewBattle<'a> {
+    problem_id: Uuid,
+    players: [Uuid; 2],
+    pairing_key: &'a str,
+    fencing_token: i64,
+}
+
+/// Inserts the battle and its `battle.created` event. The partial unique index refuses a second
+/// active battle for the pairing.
+async fn insert_battle(
+    state: &AppState,
+    tx: &mut PgConnection,
+    new: &NewBattle<'_>,
+) -> Result<(BattleCreated, BattleEvent), ApiError> {
     let battle_id = Uuid::new_v4();
     let countdown_ms = state.countdown.as_millis() as i64;
     let inserted = sqlx::query(
@@ -169,11 +215,11 @@ async fn create_battle_for_challenge(
          RETURNING starts_at",
     )
     .bind(battle_id)
-    .bind(problem_id)
-    .bind(creator)
-    .bind(player.id)
-    .bind(pairing_key)
-    .bind(fencing_token)
+    .bind(new.problem_id)
+    .bind(new.players[0])
+    .bind(new.players[1])
+    .bind(new.pairing_key)
+    .bind(new.fencing_token)
     .bind(countdown_ms as f64)
     .bind(state.battle_length.as_millis() as f64)
     .fetch_one(&mut *tx)
@@ -187,10 +233,11 @@ async fn create_battle_for_challenge(
     };
     let names: Vec<(Uuid, String)> =
         sqlx::query_as("SELECT id, name FROM users WHERE id = ANY($1)")
-            .bind(vec![creator, player.id])
+            .bind(new.players.to_vec())
             .fetch_all(&mut *tx)
             .await?;
-    let players_json: Vec<_> = [creator, player.id]
+    let players_json: Vec<_> = new
+        .players
         .iter()
         .map(|id| {
             let name = names
@@ -201,22 +248,73 @@ async fn create_battle_for_challenge(
         })
         .collect();
     let event = battle_events::append(
-        &mut tx,
+        tx,
         battle_id,
         "battle.created",
         json!({ "players": players_json, "starts_at": starts_at, "countdown_ms": countdown_ms }),
     )
     .await?;
-    tx.commit().await?;
-    tracing::info!(battle.id = %battle_id, fencing_token, "battle created");
     Ok((
         BattleCreated {
             battle_id,
             starts_at,
         },
-        vec![creator, player.id],
         event,
     ))
+}
+
+/// The pairing key of two players, the same whichever of them asks.
+pub fn pair_key(a: Uuid, b: Uuid) -> String {
+    let (low, high) = if a < b { (a, b) } else { (b, a) };
+    format!("pair:{low}:{high}")
+}
+
+/// Starts a new battle between the players of a finished one, on the same problem. Both
+/// players may ask at once, from any instances: the pairing's lock, its fencing token and the
+/// one-active-battle-per-pairing index make it one battle.
+pub async fn rematch(
+    state: AppState,
+    player: Player,
+    req: Rematch,
+) -> Result<BattleCreated, ApiError> {
+    let row =
+        sqlx::query("SELECT problem_id, player_a, player_b, status FROM battles WHERE id = $1")
+            .bind(req.battle_id)
+            .fetch_optional(&state.pool)
+            .await?
+            .ok_or(ApiError::BattleNotFound)?;
+    let players: [Uuid; 2] = [row.try_get("player_a")?, row.try_get("player_b")?];
+    if !players.contains(&player.id) {
+        return Err(ApiError::NotAParticipant);
+    }
+    if row.try_get::<String, _>("status")? != "finished" {
+        return Err(ApiError::BattleExists);
+    }
+    let problem_id: Uuid = row.try_get("problem_id")?;
+    let pairing_key = pair_key(players[0], players[1]);
+    let (battle, event) = state
+        .locks
+        .run_locked(&state.pool, &pairing_key, |fencing_token| {
+            let (state, pairing_key) = (&state, &pairing_key);
+            async move {
+                let mut tx = state.pool.begin().await?;
+                lock::fence(&mut tx, state.locks.metrics(), pairing_key, fencing_token).await?;
+                let new = NewBattle {
+                    problem_id,
+                    players,
+                    pairing_key,
+                    fencing_token,
+                };
+                let created = insert_battle(state, &mut tx, &new).await?;
+                tx.commit().await?;
+                tracing::info!(battle.id = %created.0.battle_id, fencing_token, "rematch created");
+                Ok(created)
+            }
+        })
+        .await?;
+    publish(&state, &players, &[event]).await;
+    schedule_start(state, battle.battle_id);
+    Ok(battle)
 }
 
 async fn why_not_claimable(
@@ -291,6 +389,19 @@ pub async fn start_if_due(state: &AppState, battle_id: Uuid) -> Result<(), ApiEr
     Ok(())
 }
 
+/// The players and status of a battle, or `None` when there is no such battle.
+pub(crate) async fn battle_players(
+    conn: &mut PgConnection,
+    battle_id: Uuid,
+) -> Result<Option<(Vec<Uuid>, String)>, ApiError> {
+    let row: Option<(Uuid, Uuid, String)> =
+        sqlx::query_as("SELECT player_a, player_b, status FROM battles WHERE id = $1")
+            .bind(battle_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|(a, b, status)| (vec![a, b], status)))
+}
+
 struct BattleAccess {
     status: String,
     players: Vec<Uuid>,
@@ -317,7 +428,11 @@ async fn battle_access(
 }
 
 /// Records a submission and queues it for judging; answers once both are durable.
-pub async fn submit(state: AppState, player: Player, req: Submit) -> Result<SubmissionQueued, ApiError> {
+pub async fn submit(
+    state: AppState,
+    player: Player,
+    req: Submit,
+) -> Result<SubmissionQueued, ApiError> {
     let language = Language::parse(&req.language).ok_or_else(|| {
         ApiError::InvalidPayload(format!(
             "language must be one of {}",
@@ -447,7 +562,122 @@ pub async fn resume(state: AppState, player: Player, req: Resume) -> Result<Resu
     Ok(Resumed { events })
 }
 
-async fn publish(state: &AppState, players: &[Uuid], events: &[BattleEvent]) {
+/// The player gives up: the opponent wins by forfeit.
+pub async fn resign(state: AppState, player: Player, req: Resign) -> Result<Resigned, ApiError> {
+    if let Some(winner_id) = forfeit(&state, req.battle_id, player.id, "resigned").await? {
+        return Ok(Resigned {
+            battle_id: req.battle_id,
+            winner_id,
+        });
+    }
+    // Nothing changed: say why.
+    let mut conn = state.pool.acquire().await?;
+    battle_access(&mut conn, &player, req.battle_id).await?;
+    Err(ApiError::BattleFinished)
+}
+
+/// Finishes an unfinished battle as a forfeit of `loser` (who resigned, or whose reconnect
+/// grace ran out); the opponent wins. The update is conditional, so whichever of several
+/// concurrent finishes (verdict, draw, forfeit) commits first is the only one. Returns the
+/// winner when this call finished the battle.
+pub(crate) async fn forfeit(
+    state: &AppState,
+    battle_id: Uuid,
+    loser: Uuid,
+    reason: &'static str,
+) -> Result<Option<Uuid>, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let row = sqlx::query(
+        "UPDATE battles SET status = 'finished', outcome = 'forfeit', finished_at = now(),
+                winner_id = CASE WHEN player_a = $2 THEN player_b ELSE player_a END
+         WHERE id = $1 AND status <> 'finished' AND $2 IN (player_a, player_b)
+         RETURNING winner_id, player_a, player_b",
+    )
+    .bind(battle_id)
+    .bind(loser)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let winner: Uuid = row.try_get("winner_id")?;
+    let players: Vec<Uuid> = vec![row.try_get("player_a")?, row.try_get("player_b")?];
+    let event = battle_events::append(
+        &mut tx,
+        battle_id,
+        "battle.finished",
+        json!({ "winner_id": winner, "outcome": "forfeit", "loser_id": loser, "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    state
+        .metrics
+        .battles_finished
+        .with_label_values(&[reason])
+        .inc();
+    tracing::info!(battle.id = %battle_id, reason, "battle forfeited");
+    publish(state, &players, &[event]).await;
+    Ok(Some(winner))
+}
+
+/// Starts every battle whose countdown is over; covers countdown timers of an instance that
+/// stopped before they fired.
+pub(crate) async fn start_due(state: &AppState) -> Result<usize, ApiError> {
+    let due: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT id FROM battles WHERE status = 'countdown' AND starts_at <= now() ORDER BY starts_at LIMIT 100",
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    for battle_id in &due {
+        start_if_due(state, *battle_id).await?;
+    }
+    Ok(due.len())
+}
+
+/// Finishes every running battle past its end as a draw. The conditional update (and `SKIP
+/// LOCKED`, so instances sweeping at once split the work) makes each draw happen once.
+pub async fn finish_overdue(state: &AppState) -> Result<Vec<Uuid>, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let rows = sqlx::query(
+        "WITH due AS (
+             SELECT id FROM battles
+             WHERE status = 'running' AND ends_at <= now()
+               -- A submission made in time is judged first: it may still win the battle.
+               AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.battle_id = battles.id AND s.status = 'queued')
+             ORDER BY ends_at LIMIT 100 FOR UPDATE OF battles SKIP LOCKED)
+         UPDATE battles b SET status = 'finished', outcome = 'draw', finished_at = now()
+         FROM due WHERE b.id = due.id AND b.status = 'running'
+         RETURNING b.id, b.player_a, b.player_b",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut finished = Vec::with_capacity(rows.len());
+    for row in rows {
+        let battle_id: Uuid = row.try_get("id")?;
+        let players: Vec<Uuid> = vec![row.try_get("player_a")?, row.try_get("player_b")?];
+        let event = battle_events::append(
+            &mut tx,
+            battle_id,
+            "battle.finished",
+            json!({ "winner_id": null, "outcome": "draw", "reason": "time" }),
+        )
+        .await?;
+        finished.push((battle_id, players, event));
+    }
+    tx.commit().await?;
+    for (battle_id, players, event) in &finished {
+        state
+            .metrics
+            .battles_finished
+            .with_label_values(&["draw_timeout"])
+            .inc();
+        tracing::info!(battle.id = %battle_id, "battle ended in a draw");
+        publish(state, players, std::slice::from_ref(event)).await;
+    }
+    Ok(finished.into_iter().map(|(id, _, _)| id).collect())
+}
+
+pub(crate) async fn publish(state: &AppState, players: &[Uuid], events: &[BattleEvent]) {
     let mut redis = state.redis.clone();
     if let Err(e) = battle_events::publish(&mut redis, &state.redis_prefix, players, events).await {
         // The events are in the log; clients catch up with `battle:resume`.

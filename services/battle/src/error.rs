@@ -33,6 +33,10 @@ pub enum ApiError {
     LockBusy,
     #[error("a battle for this pairing already exists")]
     BattleExists,
+    #[error("the battle lock was lost before the battle was created; retry")]
+    LockLost,
+    #[error("a newer holder of the battle lock has already written; this attempt is refused")]
+    FencingRejected,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -65,6 +69,10 @@ impl ApiError {
         "BATTLE_FINISHED",
         "LOCK_BUSY",
         "BATTLE_EXISTS",
+        "LOCK_LOST",
+        "FENCING_REJECTED",
+        "RATE_LIMITED",
+        "DRAINING",
         "INTERNAL",
     ];
 
@@ -82,6 +90,8 @@ impl ApiError {
             ApiError::BattleFinished => "BATTLE_FINISHED",
             ApiError::LockBusy => "LOCK_BUSY",
             ApiError::BattleExists => "BATTLE_EXISTS",
+            ApiError::LockLost => "LOCK_LOST",
+            ApiError::FencingRejected => "FENCING_REJECTED",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -97,8 +107,9 @@ impl ApiError {
             ApiError::ChallengeUnavailable
             | ApiError::BattleNotStarted
             | ApiError::BattleFinished
-            | ApiError::BattleExists => StatusCode::CONFLICT,
-            ApiError::LockBusy => StatusCode::SERVICE_UNAVAILABLE,
+            | ApiError::BattleExists
+            | ApiError::FencingRejected => StatusCode::CONFLICT,
+            ApiError::LockBusy | ApiError::LockLost => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -143,6 +154,8 @@ mod tests {
             ApiError::BattleFinished,
             ApiError::LockBusy,
             ApiError::BattleExists,
+            ApiError::LockLost,
+            ApiError::FencingRejected,
             ApiError::Internal(anyhow::anyhow!("x")),
         ];
         for error in errors {

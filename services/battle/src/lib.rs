@@ -8,12 +8,16 @@ pub mod auth;
 pub mod battles;
 pub mod error;
 mod http;
+pub mod live;
 pub mod lock;
 mod metrics;
+pub mod presence;
+pub mod ratelimit;
 mod relay;
 pub mod settings;
 pub mod socket;
 mod startup;
+pub mod sweeper;
 
 pub use settings::Settings;
 pub use startup::{AppState, Application};

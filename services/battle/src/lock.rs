@@ -1,49 +1,237 @@
 //! Battle-creation locks: a Redlock (rslock) on the pairing key keeps concurrent creations of
 //! the same battle cheap to refuse, and every acquisition draws a fencing token from PostgreSQL
-//! that the creating write records.
+//! that the creating write is conditional on (see [`fence`]).
+//!
+//! While the work under the lock runs, a heartbeat task extends the lock with
+//! `LockManager::extend` whenever its remaining validity drops below the threshold. An extension
+//! that fails, or a lock that runs out of allowed extensions, cancels the work with
+//! [`ApiError::LockLost`]: dropping the work's future rolls back its open transaction. The lock
+//! only keeps contention cheap; the fencing token is what keeps the database correct when a
+//! holder is paused past its lock's expiry without noticing.
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::HashSet,
+    future::Future,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
-use prometheus::Histogram;
+use prometheus::{Histogram, HistogramOpts, IntCounter, Registry};
 use rslock::{LockError, LockManager};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::oneshot;
 
 use crate::error::ApiError;
+
+/// How the battle-creation lock behaves.
+#[derive(Debug, Clone)]
+pub struct LockSettings {
+    /// `JOUST_LOCK_TTL_MS`: time-to-live of the lock, and of each extension.
+    pub ttl: Duration,
+    /// `JOUST_LOCK_EXTEND_THRESHOLD_MS`: the heartbeat extends the lock once its remaining
+    /// validity is below this.
+    pub extend_threshold: Duration,
+    /// `JOUST_LOCK_MAX_EXTENSIONS`: a holder that needs more extensions than this is cancelled,
+    /// so a stuck handler cannot keep a pairing locked forever.
+    pub max_extensions: u32,
+    /// `JOUST_LOCK_AUTO_RENEW`: `false` turns the heartbeat off (the lock then simply expires
+    /// after its TTL, and only fencing protects the write).
+    pub auto_renew: bool,
+    /// `JOUST_LOCK_TEST_HOLD_MS`: fault injection for tests. When not zero, the work under the
+    /// lock of the first creation of each resource on an instance first pauses this long, like a
+    /// holder stalled by a slow replica or a long pause. Never set it in production.
+    pub test_hold: Duration,
+}
+
+impl Default for LockSettings {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(5),
+            extend_threshold: Duration::from_secs(2),
+            max_extensions: 10,
+            auto_renew: true,
+            test_hold: Duration::ZERO,
+        }
+    }
+}
+
+/// Lock and fencing metrics; SREs alert on headroom and losses.
+#[derive(Clone)]
+pub struct LockMetrics {
+    pub acquire_duration: Histogram,
+    pub hold_duration: Histogram,
+    /// Validity the lock had left when it was released or extended.
+    pub ttl_headroom: Histogram,
+    pub extensions: IntCounter,
+    /// Locks whose extension failed, that ran out of extensions, or that had expired by the
+    /// time their holder released them.
+    pub lost: IntCounter,
+    /// Battle-creating writes refused because a newer fencing token was already recorded.
+    pub fencing_rejections: IntCounter,
+}
+
+impl LockMetrics {
+    pub fn new(registry: &Registry) -> Self {
+        let histogram = |name: &str, help: &str| {
+            let h = Histogram::with_opts(
+                HistogramOpts::new(name, help).buckets(joust_common::metrics::latency_buckets()),
+            )
+            .expect("metric definition is valid");
+            registry
+                .register(Box::new(h.clone()))
+                .expect("metric is registered once");
+            h
+        };
+        let counter = |name: &str, help: &str| {
+            let c = IntCounter::new(name, help).expect("metric definition is valid");
+            registry
+                .register(Box::new(c.clone()))
+                .expect("metric is registered once");
+            c
+        };
+        Self {
+            acquire_duration: histogram(
+                "lock_acquire_duration_seconds",
+                "Time to acquire a battle-creation lock.",
+            ),
+            hold_duration: histogram(
+                "lock_hold_duration_seconds",
+                "Time a battle-creation lock was held, from acquisition to release.",
+            ),
+            ttl_headroom: histogram(
+                "lock_ttl_headroom_seconds",
+                "Validity a battle-creation lock had left when it was released or extended.",
+            ),
+            extensions: counter(
+                "lock_extensions_total",
+                "Successful extensions of battle-creation locks.",
+            ),
+            lost: counter(
+                "lock_lost_total",
+                "Battle-creation locks lost while held: failed extension, extensions exhausted, or expired before release.",
+            ),
+            fencing_rejections: counter(
+                "fencing_rejections_total",
+                "Battle-creating writes refused because their fencing token was stale.",
+            ),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub struct BattleLocks {
     manager: LockManager,
     prefix: String,
-    ttl: Duration,
-    acquire_duration: Histogram,
+    settings: LockSettings,
+    metrics: LockMetrics,
+    /// Resources whose first creation already took the fault-injection pause.
+    stalled: Arc<Mutex<HashSet<String>>>,
 }
 
-/// A held lock and the fencing token of this acquisition.
-pub struct HeldLock {
+/// A lock while it is held: when it was taken, until when it is valid, how often it was
+/// extended.
+struct Held {
     lock: rslock::Lock,
-    pub fencing_token: i64,
+    acquired: Instant,
+    valid_until: Instant,
+    extensions: u32,
+}
+
+impl Held {
+    fn headroom(&self) -> Duration {
+        self.valid_until.saturating_duration_since(Instant::now())
+    }
+}
+
+fn validity(lock: &rslock::Lock) -> Duration {
+    Duration::from_millis(lock.validity_time as u64)
 }
 
 impl BattleLocks {
     pub fn new(
         client: redis::Client,
         prefix: &str,
-        ttl: Duration,
-        acquire_duration: Histogram,
+        settings: LockSettings,
+        metrics: LockMetrics,
     ) -> Self {
         Self {
             manager: LockManager::from_clients(vec![client]),
             prefix: prefix.to_owned(),
-            ttl,
-            acquire_duration,
+            settings,
+            metrics,
+            stalled: Arc::default(),
         }
     }
 
-    /// Takes the lock on `resource` and a fresh fencing token.
-    pub async fn acquire(&self, pool: &PgPool, resource: &str) -> Result<HeldLock, ApiError> {
+    pub fn metrics(&self) -> &LockMetrics {
+        &self.metrics
+    }
+
+    /// The Redis key of the lock on `resource`.
+    pub fn key(&self, resource: &str) -> String {
+        format!("{}lock:{resource}", self.prefix)
+    }
+
+    /// Runs `work` under the lock on `resource`, handing it the acquisition's fencing token.
+    ///
+    /// Fails with [`ApiError::LockBusy`] when another holder has the lock, and with
+    /// [`ApiError::LockLost`] (after dropping `work`) when the lock could not be kept.
+    pub async fn run_locked<T, F, Fut>(
+        &self,
+        pool: &PgPool,
+        resource: &str,
+        work: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnOnce(i64) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
+        let held = self.acquire(resource).await?;
+        let token = match sqlx::query_scalar::<_, i64>("SELECT nextval('fencing_tokens')")
+            .fetch_one(pool)
+            .await
+        {
+            Ok(token) => token,
+            Err(e) => {
+                self.release(held).await;
+                return Err(e.into());
+            }
+        };
+        let hold = self.test_hold(resource);
+        let work = async move {
+            if !hold.is_zero() {
+                tokio::time::sleep(hold).await;
+            }
+            work(token).await
+        };
+        if !self.settings.auto_renew {
+            let result = work.await;
+            self.release(held).await;
+            return result;
+        }
+        let (stop, stopped) = oneshot::channel();
+        let (lost, lost_signal) = oneshot::channel();
+        let heartbeat = tokio::spawn(self.clone().heartbeat(held, stopped, lost));
+        let result = tokio::select! {
+            result = work => result,
+            Ok(()) = lost_signal => Err(ApiError::LockLost),
+        };
+        let _ = stop.send(());
+        match heartbeat.await {
+            Ok(held) => self.release(held).await,
+            // The lock key then expires on its own after the TTL.
+            Err(e) => tracing::error!(error = %e, "lock heartbeat task failed"),
+        }
+        result
+    }
+
+    async fn acquire(&self, resource: &str) -> Result<Held, ApiError> {
         let started = Instant::now();
-        let key = format!("{}lock:{resource}", self.prefix);
-        let lock = match self.manager.lock(key.as_bytes(), self.ttl).await {
+        let lock = match self
+            .manager
+            .lock(self.key(resource).as_bytes(), self.settings.ttl)
+            .await
+        {
             Ok(lock) => lock,
             Err(LockError::Unavailable) => return Err(ApiError::LockBusy),
             Err(e) => {
@@ -52,27 +240,128 @@ impl BattleLocks {
                 ));
             }
         };
-        self.acquire_duration
+        self.metrics
+            .acquire_duration
             .observe(started.elapsed().as_secs_f64());
-        let fencing_token = match sqlx::query_scalar::<_, i64>("SELECT nextval('fencing_tokens')")
-            .fetch_one(pool)
-            .await
-        {
-            Ok(token) => token,
-            Err(e) => {
-                lock.release().await;
-                return Err(e.into());
-            }
-        };
-        Ok(HeldLock {
+        Ok(Held {
+            valid_until: started + validity(&lock),
             lock,
-            fencing_token,
+            acquired: Instant::now(),
+            extensions: 0,
         })
+    }
+
+    /// Extends the lock before it runs out, until told to stop; signals `lost` and returns when
+    /// the lock cannot be kept. Returns the lock for release either way.
+    async fn heartbeat(
+        self,
+        mut held: Held,
+        mut stop: oneshot::Receiver<()>,
+        lost: oneshot::Sender<()>,
+    ) -> Held {
+        loop {
+            let exhausted = held.extensions >= self.settings.max_extensions;
+            let wake = if exhausted {
+                held.valid_until
+            } else {
+                held.valid_until
+                    .checked_sub(self.settings.extend_threshold)
+                    .unwrap_or(held.acquired)
+            };
+            tokio::select! {
+                _ = &mut stop => return held,
+                () = tokio::time::sleep_until(wake.into()) => {}
+            }
+            if exhausted {
+                tracing::warn!(
+                    extensions = held.extensions,
+                    "battle lock ran out of extensions; cancelling its holder"
+                );
+                self.metrics.lost.inc();
+                let _ = lost.send(());
+                return held;
+            }
+            let headroom = held.headroom();
+            let started = Instant::now();
+            match self.manager.extend(&held.lock, self.settings.ttl).await {
+                Ok(extended) => {
+                    self.metrics.ttl_headroom.observe(headroom.as_secs_f64());
+                    self.metrics.extensions.inc();
+                    held.valid_until = started + validity(&extended);
+                    held.lock = extended;
+                    held.extensions += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "extending the battle lock failed; cancelling its holder");
+                    self.metrics.lost.inc();
+                    let _ = lost.send(());
+                    return held;
+                }
+            }
+        }
+    }
+
+    async fn release(&self, held: Held) {
+        let headroom = held.headroom();
+        self.metrics.ttl_headroom.observe(headroom.as_secs_f64());
+        self.metrics
+            .hold_duration
+            .observe(held.acquired.elapsed().as_secs_f64());
+        if headroom.is_zero() {
+            // Only reachable without renewal (or when the heartbeat just signalled a loss, which
+            // it counted): the holder outlived its lock.
+            if !self.settings.auto_renew {
+                self.metrics.lost.inc();
+            }
+            tracing::warn!("battle lock expired before its holder released it");
+        }
+        held.lock.release().await;
+    }
+
+    /// The fault-injection pause: the first creation of each resource on this instance stalls
+    /// (see [`LockSettings::test_hold`]). Stalling only the first makes the fault reproducible:
+    /// a later holder, on this instance or another, writes while the first one still sleeps.
+    fn test_hold(&self, resource: &str) -> Duration {
+        if self.settings.test_hold.is_zero() {
+            return Duration::ZERO;
+        }
+        let mut stalled = self
+            .stalled
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if stalled.insert(resource.to_owned()) {
+            self.settings.test_hold
+        } else {
+            Duration::ZERO
+        }
     }
 }
 
-impl HeldLock {
-    pub async fn release(self) {
-        self.lock.release().await;
+/// Records `token` as the newest fencing token of `resource`, inside the transaction of the
+/// write it protects. Refuses with [`ApiError::FencingRejected`] when a newer token was recorded
+/// first: the caller's lock expired and a later holder already wrote.
+///
+/// The upsert takes the `fencing` row lock, so concurrent writers of one resource are also
+/// serialized until the first commits.
+pub async fn fence(
+    conn: &mut PgConnection,
+    metrics: &LockMetrics,
+    resource: &str,
+    token: i64,
+) -> Result<(), ApiError> {
+    let recorded = sqlx::query(
+        "INSERT INTO fencing (resource, token) VALUES ($1, $2)
+         ON CONFLICT (resource) DO UPDATE SET token = EXCLUDED.token, updated_at = now()
+         WHERE fencing.token < EXCLUDED.token",
+    )
+    .bind(resource)
+    .bind(token)
+    .execute(&mut *conn)
+    .await?;
+    if recorded.rows_affected() == 0 {
+        metrics.fencing_rejections.inc();
+        tracing::warn!(resource, token, "stale fencing token refused");
+        return Err(ApiError::FencingRejected);
     }
+    Ok(())
 }

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use joust_common::settings::{CommonSettings, SettingError, StoreSettings, env_or, env_string};
 
+use crate::lock::LockSettings;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub common: CommonSettings,
@@ -19,10 +21,22 @@ pub struct Settings {
     pub countdown: Duration,
     /// `JOUST_BATTLE_LENGTH_MS`: how long a battle lasts after the reveal before it is a draw.
     pub battle_length: Duration,
-    /// `JOUST_LOCK_TTL_MS`: time-to-live of the battle-creation lock.
-    pub lock_ttl: Duration,
+    /// The battle-creation lock: TTL, renewal and the fault-injection pause.
+    pub lock: LockSettings,
     /// `JOUST_MAX_EVENT_BYTES`: largest accepted socket event payload.
     pub max_event_bytes: usize,
+    /// `JOUST_SWEEP_INTERVAL_MS`: how often every instance looks for due countdowns, battles
+    /// past their end and expired reconnect grace periods.
+    pub sweep_interval: Duration,
+    /// `JOUST_RECONNECT_GRACE_MS`: how long a disconnected player keeps the seat.
+    pub reconnect_grace: Duration,
+    /// `JOUST_HANDSHAKE_RATE`: handshakes per second this instance accepts on average.
+    pub handshake_rate: f64,
+    /// `JOUST_HANDSHAKE_BURST`: handshakes accepted at once before the rate applies.
+    pub handshake_burst: f64,
+    /// `JOUST_DRAIN_WINDOW_MS`: on SIGTERM, clients are told to reconnect at a random moment
+    /// within this window, then the instance stops.
+    pub drain_window: Duration,
 }
 
 impl Settings {
@@ -35,8 +49,22 @@ impl Settings {
             token_ttl: Duration::from_secs(env_or("JOUST_TOKEN_TTL_SECS", 86_400)?),
             countdown: Duration::from_millis(env_or("JOUST_COUNTDOWN_MS", 3_000)?),
             battle_length: Duration::from_millis(env_or("JOUST_BATTLE_LENGTH_MS", 1_800_000)?),
-            lock_ttl: Duration::from_millis(env_or("JOUST_LOCK_TTL_MS", 5_000)?),
+            lock: LockSettings {
+                ttl: Duration::from_millis(env_or("JOUST_LOCK_TTL_MS", 5_000)?),
+                extend_threshold: Duration::from_millis(env_or(
+                    "JOUST_LOCK_EXTEND_THRESHOLD_MS",
+                    2_000,
+                )?),
+                max_extensions: env_or("JOUST_LOCK_MAX_EXTENSIONS", 10)?,
+                auto_renew: env_or("JOUST_LOCK_AUTO_RENEW", true)?,
+                test_hold: Duration::from_millis(env_or("JOUST_LOCK_TEST_HOLD_MS", 0)?),
+            },
             max_event_bytes: env_or("JOUST_MAX_EVENT_BYTES", 80 * 1024)?,
+            sweep_interval: Duration::from_millis(env_or("JOUST_SWEEP_INTERVAL_MS", 1_000)?),
+            reconnect_grace: Duration::from_millis(env_or("JOUST_RECONNECT_GRACE_MS", 30_000)?),
+            handshake_rate: env_or("JOUST_HANDSHAKE_RATE", 50.0)?,
+            handshake_burst: env_or("JOUST_HANDSHAKE_BURST", 100.0)?,
+            drain_window: Duration::from_millis(env_or("JOUST_DRAIN_WINDOW_MS", 10_000)?),
         })
     }
 }

@@ -3,7 +3,7 @@
 //! `{ok: false, error: {code, message}}`; payloads are parsed here, so a malformed one gets a
 //! typed error instead of being silently ignored.
 
-use std::future::Future;
+use std::{future::Future, sync::atomic::Ordering};
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use serde_json::{Value, json};
@@ -17,6 +17,7 @@ use crate::{
     auth::Player,
     battles,
     error::ApiError,
+    live, presence,
     startup::{Adapter, Io},
 };
 
@@ -29,6 +30,11 @@ pub const EVENTS: &[&str] = &[
     "challenge:accept",
     "battle:submit",
     "battle:resume",
+    "battle:rematch",
+    "battle:resign",
+    "battle:spectate",
+    "chat:send",
+    "battle:progress",
 ];
 
 /// Room of every socket of one user, on this instance.
@@ -46,7 +52,7 @@ struct Handshake {
 #[error("{code}: {message}")]
 struct HandshakeError {
     code: &'static str,
-    message: &'static str,
+    message: String,
 }
 
 async fn authenticate(
@@ -54,7 +60,7 @@ async fn authenticate(
     TryData(auth): TryData<Handshake>,
     State(state): State<AppState>,
 ) -> Result<(), HandshakeError> {
-    let refuse = |reason: &'static str, code: &'static str, message: &'static str| {
+    let refuse = |reason: &'static str, code: &'static str, message: String| {
         state
             .metrics
             .handshakes_rejected
@@ -62,24 +68,40 @@ async fn authenticate(
             .inc();
         HandshakeError { code, message }
     };
+    if state.draining.load(Ordering::SeqCst) {
+        return Err(refuse(
+            "draining",
+            "DRAINING",
+            "this server is shutting down; connect again".into(),
+        ));
+    }
+    if let Err(wait) = state.handshakes.try_take() {
+        // Whole milliseconds, at least one, so that clients never retry at once.
+        let retry_ms = wait.as_millis().max(1);
+        return Err(refuse(
+            "rate_limited",
+            "RATE_LIMITED",
+            format!("too many connections; retry in {retry_ms} ms"),
+        ));
+    }
     let auth = auth.map_err(|_| {
         refuse(
             "malformed",
             "UNAUTHORIZED",
-            "auth must be {token, protocol}",
+            "auth must be {token, protocol}".into(),
         )
     })?;
     if auth.protocol != PROTOCOL_VERSION {
         return Err(refuse(
             "protocol",
             "UNSUPPORTED_PROTOCOL",
-            "this server speaks protocol 1",
+            "this server speaks protocol 1".into(),
         ));
     }
     let player = state
         .tokens
         .verify(&auth.token)
-        .map_err(|_| refuse("token", "UNAUTHORIZED", "invalid or expired token"))?;
+        .map_err(|_| refuse("token", "UNAUTHORIZED", "invalid or expired token".into()))?;
     socket.extensions.insert(player);
     Ok(())
 }
@@ -97,12 +119,55 @@ async fn on_connect(
     on(&socket, "challenge:accept", battles::accept_challenge);
     on(&socket, "battle:submit", battles::submit);
     on(&socket, "battle:resume", battles::resume);
+    on(&socket, "battle:rematch", battles::rematch);
+    on(&socket, "battle:resign", battles::resign);
+    on_socket(&socket, "battle:spectate", live::spectate);
+    on(&socket, "chat:send", live::chat_send);
+    on(&socket, "battle:progress", live::progress);
 
     socket.on_fallback(async |Event(event): Event, ack: AckSender<Adapter>| {
         let _ = ack.send(&ApiError::UnknownEvent(event).to_ack());
     });
-    socket.on_disconnect(async |State(state): State<AppState>| {
-        state.metrics.socket_connections.dec();
+    socket.on_disconnect(on_disconnect);
+
+    // A player coming back ends the grace periods of their seats; off the connect path, which
+    // must not wait on the database.
+    let user = player.id;
+    tokio::spawn(async move {
+        if let Err(e) = presence::connected(&state, user).await {
+            tracing::warn!(error = format!("{e:#}"), user.id = %user, "ending reconnect grace failed");
+        }
+    });
+}
+
+async fn on_disconnect(
+    socket: SocketRef<Adapter>,
+    io: Io,
+    Extension(player): Extension<Player>,
+    State(state): State<AppState>,
+) {
+    state.metrics.socket_connections.dec();
+    let (sid, user) = (socket.id, player.id);
+    tokio::spawn(async move {
+        // The leaving socket is still in its rooms while this runs; any other socket of the
+        // player, on any instance, keeps the seat.
+        let others = match io.within(user_room(user)).fetch_sockets().await {
+            Ok(sockets) => sockets.iter().any(|s| s.data().id != sid),
+            Err(e) => {
+                tracing::warn!(error = %e, "asking the other instances for a player's sockets failed");
+                io.local()
+                    .within(user_room(user))
+                    .sockets()
+                    .iter()
+                    .any(|s| s.id != sid)
+            }
+        };
+        if others {
+            return;
+        }
+        if let Err(e) = presence::disconnected(&state, user).await {
+            tracing::warn!(error = format!("{e:#}"), user.id = %user, "starting reconnect grace failed");
+        }
     });
 }
 
@@ -115,9 +180,23 @@ where
     Op: Fn(AppState, Player, Req) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<Res, ApiError>> + Send,
 {
+    on_socket(socket, event, move |state, player, _socket, request| {
+        operation(state, player, request)
+    });
+}
+
+/// Like [`on`], for operations that act on the socket itself (joining a room).
+fn on_socket<Req, Res, Op, Fut>(socket: &SocketRef<Adapter>, event: &'static str, operation: Op)
+where
+    Req: DeserializeOwned + Send + 'static,
+    Res: Serialize + Send + 'static,
+    Op: Fn(AppState, Player, SocketRef<Adapter>, Req) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<Res, ApiError>> + Send,
+{
     socket.on(
         event,
-        async move |TryData(payload): TryData<Value>,
+        async move |socket: SocketRef<Adapter>,
+                    TryData(payload): TryData<Value>,
                     ack: AckSender<Adapter>,
                     Extension(player): Extension<Player>,
                     State(state): State<AppState>| {
@@ -127,7 +206,7 @@ where
                 .with_label_values(&[event])
                 .start_timer();
             let result = match parse::<Req>(payload, state.max_event_bytes) {
-                Ok(request) => operation(state.clone(), player, request).await,
+                Ok(request) => operation(state.clone(), player, socket, request).await,
                 Err(e) => Err(e),
             };
             let body = match result {

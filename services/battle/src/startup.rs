@@ -1,6 +1,12 @@
 //! Building and running the battle service.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use axum::{Router, routing::post};
 use joust_common::{db, ops};
@@ -10,7 +16,13 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::{cors::CorsLayer, trace::TraceLayer};
 
-use crate::{Settings, auth::TokenKeys, http, lock::BattleLocks, metrics::Metrics, relay, socket};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    Settings, auth::TokenKeys, http, lock::BattleLocks, metrics::Metrics, ratelimit::TokenBucket,
+    relay, socket, sweeper,
+};
 
 /// The Socket.IO adapter: rooms and broadcasts span every instance through Redis.
 pub type Adapter = socketioxide_redis::RedisAdapter<socketioxide::adapter::Emitter>;
@@ -27,6 +39,13 @@ pub struct AppState {
     pub countdown: Duration,
     pub battle_length: Duration,
     pub max_event_bytes: usize,
+    pub sweep_interval: Duration,
+    pub reconnect_grace: Duration,
+    /// Handshakes this instance accepts (`JOUST_HANDSHAKE_RATE`, `JOUST_HANDSHAKE_BURST`).
+    pub handshakes: Arc<TokenBucket>,
+    /// Set on SIGTERM: readiness fails and new handshakes are refused while clients move.
+    pub draining: Arc<AtomicBool>,
+    pub drain_window: Duration,
     pub metrics: Metrics,
 }
 
@@ -62,13 +81,21 @@ impl Application {
             locks: BattleLocks::new(
                 client.clone(),
                 &prefix,
-                settings.lock_ttl,
-                metrics.lock_acquire_duration.clone(),
+                settings.lock.clone(),
+                metrics.locks.clone(),
             ),
             tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl),
             countdown: settings.countdown,
             battle_length: settings.battle_length,
             max_event_bytes: settings.max_event_bytes,
+            sweep_interval: settings.sweep_interval,
+            reconnect_grace: settings.reconnect_grace,
+            handshakes: Arc::new(TokenBucket::new(
+                settings.handshake_rate,
+                settings.handshake_burst,
+            )),
+            draining: Arc::default(),
+            drain_window: settings.drain_window,
             metrics: metrics.clone(),
         };
 
@@ -85,11 +112,19 @@ impl Application {
             .build_layer();
         socket::register(&io).await?;
         tokio::spawn(relay::run(client, prefix, io.clone(), metrics.clone()));
+        tokio::spawn(sweeper::run(state.clone(), io.clone()));
 
+        let draining = state.draining.clone();
         let readiness: ops::ReadinessCheck = Arc::new(move || {
             let pool = pool.clone();
             let mut redis = redis.clone();
-            Box::pin(async move { db::ping(&pool, &mut redis).await })
+            let draining = draining.load(Ordering::SeqCst);
+            Box::pin(async move {
+                if draining {
+                    return Err("draining".to_owned());
+                }
+                db::ping(&pool, &mut redis).await
+            })
         });
         let router = Router::new()
             .route("/api/auth/guest", post(http::create_guest))
@@ -118,15 +153,44 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until SIGINT/SIGTERM, then closes every socket and stops.
+    /// Serves until SIGINT/SIGTERM, then drains (see [`drain`]) and stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(port = self.port, "battle service listening");
-        let io = self.io.clone();
+        let (io, state) = (self.io.clone(), self.state.clone());
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(async move {
                 joust_common::shutdown::signal().await;
-                io.close().await;
+                drain(&state, &io).await;
             })
             .await
     }
+}
+
+/// Moves the clients of a stopping instance elsewhere without a thundering herd: readiness
+/// turns 503 (the load balancer stops sending new clients), new handshakes are refused, and
+/// every connected socket is told `server:draining` with its own random delay within the drain
+/// window, after which it should reconnect (through the load balancer, to another instance;
+/// its seat is kept by the reconnect grace period). After the window the remaining sockets are
+/// closed. The server keeps answering during the window, so `/readyz` reports the drain.
+pub async fn drain(state: &AppState, io: &Io) {
+    state.draining.store(true, Ordering::SeqCst);
+    let window = state.drain_window.as_millis() as u64;
+    let sockets = io.local().sockets();
+    tracing::info!(
+        sockets = sockets.len(),
+        window_ms = window,
+        "draining: telling clients to reconnect"
+    );
+    for socket in sockets {
+        let delay = if window == 0 {
+            0
+        } else {
+            (Uuid::new_v4().as_u128() as u64) % window
+        };
+        if let Err(e) = socket.emit("server:draining", &json!({ "reconnect_after_ms": delay })) {
+            tracing::debug!(error = %e, "telling a client to reconnect failed");
+        }
+    }
+    tokio::time::sleep(state.drain_window).await;
+    io.close().await;
 }

@@ -55,7 +55,10 @@ pub struct TestCase {
 }
 
 /// How a program's output is compared with the expected answer.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// On the wire: `"exact"`, `"tokens"`, or
+/// `{"float": {"abs_tolerance": 1e-6, "rel_tolerance": 1e-6}}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Checker {
     /// Byte-exact after trimming trailing whitespace of each line and trailing blank lines.
@@ -63,6 +66,78 @@ pub enum Checker {
     /// Whitespace-separated tokens compared one by one.
     #[default]
     Tokens,
+    /// Tokens compared one by one; where the expected token is a finite number, the actual
+    /// token must be a number within `abs_tolerance` of it or within `rel_tolerance` times its
+    /// magnitude (either suffices). Other tokens must be equal.
+    Float {
+        #[serde(default)]
+        abs_tolerance: f64,
+        #[serde(default)]
+        rel_tolerance: f64,
+    },
+}
+
+/// Largest tolerance a request may ask for: beyond it nearly any answer would pass.
+pub const MAX_TOLERANCE: f64 = 1.0;
+
+impl Checker {
+    /// Whether `actual` is an accepted answer for `expected` under the `Float` rule; `false`
+    /// for the other checkers' variants (they compare bytes, see the sandbox).
+    pub fn float_tokens_match(&self, expected: &[u8], actual: &[u8]) -> bool {
+        let Checker::Float {
+            abs_tolerance,
+            rel_tolerance,
+        } = *self
+        else {
+            return false;
+        };
+        let tokens = |text: &'_ [u8]| -> Vec<Vec<u8>> {
+            text.split(|b| b.is_ascii_whitespace())
+                .filter(|t| !t.is_empty())
+                .map(<[u8]>::to_vec)
+                .collect()
+        };
+        let (expected, actual) = (tokens(expected), tokens(actual));
+        expected.len() == actual.len()
+            && expected.iter().zip(&actual).all(|(e, a)| {
+                match (finite_number(e), finite_number(a)) {
+                    (Some(e), Some(a)) => {
+                        let diff = (a - e).abs();
+                        diff <= abs_tolerance || diff <= rel_tolerance * e.abs()
+                    }
+                    (Some(_), None) => false,
+                    _ => e == a,
+                }
+            })
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if let Checker::Float {
+            abs_tolerance,
+            rel_tolerance,
+        } = *self
+        {
+            let valid = |t: f64| (0.0..=MAX_TOLERANCE).contains(&t);
+            if !valid(abs_tolerance) || !valid(rel_tolerance) {
+                return Err(format!(
+                    "checker tolerances must be between 0 and {MAX_TOLERANCE}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A token that is a finite decimal number (`3`, `-0.5`, `1e-9`); `nan` and `inf` are words.
+fn finite_number(token: &[u8]) -> Option<f64> {
+    let text = std::str::from_utf8(token).ok()?;
+    if !text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+    {
+        return None;
+    }
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 impl ExecutionRequest {
@@ -94,7 +169,7 @@ impl ExecutionRequest {
                 "memory_limit_mb must be between 1 and {MAX_MEMORY_LIMIT_MB}"
             ));
         }
-        Ok(())
+        self.checker.validate()
     }
 }
 
@@ -186,4 +261,86 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn float(abs_tolerance: f64, rel_tolerance: f64) -> Checker {
+        Checker::Float {
+            abs_tolerance,
+            rel_tolerance,
+        }
+    }
+
+    #[test]
+    fn float_checker_accepts_within_absolute_tolerance() {
+        let checker = float(1e-6, 0.0);
+        assert!(checker.float_tokens_match(b"0.333333333\n", b"0.3333334"));
+        assert!(checker.float_tokens_match(b"1 2.5\n", b"1.0000000\n2.5000001\n"));
+        assert!(!checker.float_tokens_match(b"0.333333", b"0.3334"));
+        assert!(checker.float_tokens_match(b"-0", b"0.0000001"));
+    }
+
+    #[test]
+    fn float_checker_accepts_within_relative_tolerance() {
+        let checker = float(0.0, 1e-9);
+        assert!(checker.float_tokens_match(b"1e12", b"1000000000000.5"));
+        assert!(!checker.float_tokens_match(b"1e12", b"1000000002000"));
+        // Either tolerance suffices.
+        assert!(float(1e-6, 1e-9).float_tokens_match(b"0.0000001", b"0.0000009"));
+    }
+
+    #[test]
+    fn float_checker_compares_words_exactly_and_counts_tokens() {
+        let checker = float(1e-6, 1e-6);
+        assert!(checker.float_tokens_match(b"YES 3.0", b"YES 3"));
+        assert!(!checker.float_tokens_match(b"YES 3.0", b"yes 3"));
+        assert!(!checker.float_tokens_match(b"1.0 2.0", b"1.0"));
+        assert!(!checker.float_tokens_match(b"1.0", b"1.0 2.0"));
+        // A number is never matched by a word, and non-finite spellings are words.
+        assert!(!checker.float_tokens_match(b"1.0", b"nan"));
+        assert!(!checker.float_tokens_match(b"1.0", b"inf"));
+        assert!(checker.float_tokens_match(b"nan", b"nan"));
+        assert!(!Checker::Tokens.float_tokens_match(b"1", b"1"));
+    }
+
+    #[test]
+    fn float_checker_round_trips_through_json_and_is_validated() {
+        let checker: Checker =
+            serde_json::from_str(r#"{"float": {"abs_tolerance": 1e-6, "rel_tolerance": 1e-9}}"#)
+                .unwrap();
+        assert_eq!(checker, float(1e-6, 1e-9));
+        let only_abs: Checker =
+            serde_json::from_str(r#"{"float": {"abs_tolerance": 0.01}}"#).unwrap();
+        assert_eq!(only_abs, float(0.01, 0.0));
+        assert_eq!(
+            serde_json::to_string(&Checker::Tokens).unwrap(),
+            r#""tokens""#
+        );
+
+        let mut request = ExecutionRequest {
+            language: Language::C,
+            source: "int main(void) { return 0; }".into(),
+            tests: vec![TestCase {
+                input: String::new(),
+                expected_output: String::new(),
+            }],
+            time_limit_ms: DEFAULT_TIME_LIMIT_MS,
+            memory_limit_mb: DEFAULT_MEMORY_LIMIT_MB,
+            checker,
+            run_all: false,
+        };
+        assert_eq!(request.validate(), Ok(()));
+        for (abs, rel) in [
+            (-1.0, 0.0),
+            (0.0, f64::NAN),
+            (2.0, 0.0),
+            (0.0, f64::INFINITY),
+        ] {
+            request.checker = float(abs, rel);
+            assert!(request.validate().is_err(), "{abs} {rel}");
+        }
+    }
 }

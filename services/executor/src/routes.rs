@@ -1,4 +1,4 @@
-//! `POST /v1/executions`.
+//! `POST /v1/executions` and `GET /v1/languages`.
 
 use std::time::Instant;
 
@@ -13,7 +13,24 @@ use joust_common::{
     http::{JsonBody, error_response},
 };
 
+use joust_sandbox::LanguageInfo;
+use serde::Serialize;
+
 use crate::AppState;
+
+/// The body of `GET /v1/languages`.
+#[derive(Debug, Serialize)]
+pub struct LanguagesResponse<'a> {
+    pub languages: &'a [LanguageInfo],
+}
+
+/// Every language this executor judges, with its toolchain, limits and caveats.
+pub async fn list_languages(State(state): State<AppState>) -> Response {
+    Json(LanguagesResponse {
+        languages: &state.languages,
+    })
+    .into_response()
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExecutionError {

@@ -265,17 +265,34 @@ async fn a_retried_submit_with_the_same_key_is_one_submission() {
     let app = spawn_app(Duration::ZERO).await;
     let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
     let state = app.state.clone();
-    let challenge = battles::create_challenge(state.clone(), ada.clone(), CreateChallenge { problem: None })
-        .await
-        .unwrap();
-    let battle = battles::accept_challenge(state.clone(), bo, AcceptChallenge { code: challenge.code })
-        .await
-        .unwrap();
-    let keyed = || Submit { idempotency_key: Some("retry-1".into()), ..sum_submit(battle.battle_id) };
+    let challenge = battles::create_challenge(
+        state.clone(),
+        ada.clone(),
+        CreateChallenge { problem: None },
+    )
+    .await
+    .unwrap();
+    let battle = battles::accept_challenge(
+        state.clone(),
+        bo,
+        AcceptChallenge {
+            code: challenge.code,
+        },
+    )
+    .await
+    .unwrap();
+    let keyed = || Submit {
+        idempotency_key: Some("retry-1".into()),
+        ..sum_submit(battle.battle_id)
+    };
 
     // Sequential retries and a burst of concurrent ones all answer with the same submission.
-    let first = battles::submit(state.clone(), ada.clone(), keyed()).await.unwrap();
-    let again = battles::submit(state.clone(), ada.clone(), keyed()).await.unwrap();
+    let first = battles::submit(state.clone(), ada.clone(), keyed())
+        .await
+        .unwrap();
+    let again = battles::submit(state.clone(), ada.clone(), keyed())
+        .await
+        .unwrap();
     assert_eq!(first.submission_id, again.submission_id);
     let burst = (0..8).map(|_| {
         let (state, ada, submit) = (state.clone(), ada.clone(), keyed());
@@ -285,7 +302,10 @@ async fn a_retried_submit_with_the_same_key_is_one_submission() {
         assert_eq!(result.unwrap().unwrap().submission_id, first.submission_id);
     }
 
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions").fetch_one(&app.stores.pool).await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
+        .fetch_one(&app.stores.pool)
+        .await
+        .unwrap();
     assert_eq!(rows, 1);
     let mut redis = state.redis.clone();
     let queued: i64 = redis::cmd("XLEN")
@@ -295,8 +315,15 @@ async fn a_retried_submit_with_the_same_key_is_one_submission() {
         .unwrap();
     assert_eq!(queued, 1, "queued once");
     // Another submission needs another key.
-    let other = battles::submit(state, ada, Submit { idempotency_key: Some("retry-2".into()), ..sum_submit(battle.battle_id) })
-        .await
-        .unwrap();
+    let other = battles::submit(
+        state,
+        ada,
+        Submit {
+            idempotency_key: Some("retry-2".into()),
+            ..sum_submit(battle.battle_id)
+        },
+    )
+    .await
+    .unwrap();
     assert_ne!(other.submission_id, first.submission_id);
 }

@@ -4,10 +4,12 @@
 mod auth;
 mod docs;
 mod duel;
+mod lifecycle;
+mod lock;
 
 use std::time::Duration;
 
-use joust_battle::{AppState, Application, Settings, auth::Player};
+use joust_battle::{AppState, Application, Settings, auth::Player, lock::LockSettings};
 use joust_common::{
     settings::{CommonSettings, LogFormat, StoreSettings},
     testing::TestStores,
@@ -22,8 +24,13 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app(countdown: Duration) -> TestApp {
+    spawn_app_with(countdown, |_| {}).await
+}
+
+/// Like [`spawn_app`], with settings adjusted by `configure`.
+pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let stores = TestStores::new().await;
-    let settings = Settings {
+    let mut settings = Settings {
         common: CommonSettings {
             host: "127.0.0.1".into(),
             log_format: LogFormat::Pretty,
@@ -38,9 +45,15 @@ pub async fn spawn_app(countdown: Duration) -> TestApp {
         token_ttl: Duration::from_secs(600),
         countdown,
         battle_length: Duration::from_secs(1800),
-        lock_ttl: Duration::from_secs(5),
+        lock: LockSettings::default(),
         max_event_bytes: 80 * 1024,
+        sweep_interval: Duration::from_millis(100),
+        reconnect_grace: Duration::from_secs(30),
+        handshake_rate: 1000.0,
+        handshake_burst: 1000.0,
+        drain_window: Duration::from_millis(500),
     };
+    configure(&mut settings);
     let app = Application::build(settings)
         .await
         .expect("battle service starts");

@@ -168,3 +168,65 @@ async fn a_full_executor_answers_429_with_retry_after() {
     assert_eq!(retry_after.as_deref(), Some("1"));
     assert_eq!(slow.await.unwrap().as_u16(), 200);
 }
+
+#[tokio::test]
+async fn lists_every_language_with_toolchain_limits_and_caveats() {
+    let app = spawn_app(1, Duration::from_secs(5)).await;
+    let response = app
+        .http
+        .get(format!("{}/v1/languages", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    let languages = body["languages"].as_array().expect("a list");
+    let ids: Vec<&str> = languages
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["c", "cpp", "rust", "python", "javascript"]);
+    let by_id = |id: &str| languages.iter().find(|l| l["id"] == id).unwrap();
+
+    let cpp = by_id("cpp");
+    let command = cpp["compile_command"].as_str().unwrap();
+    for flag in [
+        "clang++",
+        "-std=c++20",
+        "-O2",
+        "-fno-exceptions",
+        "main.cpp",
+    ] {
+        assert!(command.contains(flag), "{command}");
+    }
+    assert!(!command.contains("/job"), "{command}");
+    assert!(cpp["version"].as_str().unwrap().contains("C++20"));
+    let caveats = cpp["caveats"].to_string();
+    assert!(
+        caveats.contains("exceptions") && caveats.contains("32 bits"),
+        "{caveats}"
+    );
+    assert_eq!(cpp["limits"]["max_memory_limit_mb"], 512);
+    assert!(cpp["limits"]["compile_cpu_secs"].as_u64().unwrap() > 0);
+
+    let rust = by_id("rust")["compile_command"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        rust.contains("rustc") && rust.contains("wasm32-wasi"),
+        "{rust}"
+    );
+    assert!(by_id("c")["caveats"].to_string().contains("long long"));
+
+    let python = by_id("python");
+    assert!(python["compile_command"].is_null());
+    assert!(python["limits"].get("compile_cpu_secs").is_none());
+    assert_eq!(python["limits"]["default_time_limit_ms"], 2000);
+    assert!(
+        by_id("javascript")["version"]
+            .as_str()
+            .unwrap()
+            .contains("QuickJS")
+    );
+}

@@ -1,0 +1,4 @@
+// expect: CE
+fn main() {
+    println!("{:?}", include_bytes!("/etc/passwd"));
+}

@@ -1,0 +1,3 @@
+// expect: CE
+#include "/etc/hostname"
+int main() {}

@@ -1,0 +1,3 @@
+// expect: CE
+#include "/proc/self/environ"
+int main(void) { return 0; }

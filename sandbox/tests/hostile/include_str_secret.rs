@@ -1,0 +1,4 @@
+// expect: CE
+fn main() {
+    print!("{}", include_str!("@SECRET_PATH@"));
+}

@@ -1,0 +1,4 @@
+# expect: MLE
+keep = []
+while True:
+    keep.append(bytearray(1 << 20))

@@ -1,0 +1,4 @@
+# expect: OLE
+line = "3 " * 500
+while True:
+    print(line)

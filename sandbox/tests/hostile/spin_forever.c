@@ -1,0 +1,5 @@
+// expect: TLE
+int main(void) {
+    volatile unsigned long long x = 0;
+    for (;;) x++;
+}

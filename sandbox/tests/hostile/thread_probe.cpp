@@ -1,0 +1,3 @@
+// expect: CE
+#include <thread>
+int main() { std::thread t([] {}); t.join(); }

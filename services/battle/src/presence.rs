@@ -1,0 +1,199 @@
+//! Seats of disconnected players. A player whose last socket goes away keeps the seat in each
+//! active battle for the reconnect grace period; the opponent is told (`player.disconnected`),
+//! and told again when the player is back (`player.reconnected`). A player who does not come
+//! back in time forfeits.
+//!
+//! The deadlines live in a Redis sorted set (member `<battle_id>:<user_id>`, score the deadline
+//! in Unix milliseconds) that every instance's sweeper polls, so a grace period outlives the
+//! instance that started it. Removing a member is the claim: whichever of the reconnect or the
+//! sweeper removes it acts on it, once. The forfeit itself is a conditional update, so it
+//! happens once even if two claims raced.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use joust_common::battle_events::{self, BattleEvent};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{AppState, battles, error::ApiError, socket::user_room, startup::Io};
+
+/// Removes a member only while it is due: a reconnect may have removed it, or a new
+/// disconnect pushed its deadline back, since the sweeper listed it.
+const CLAIM_DUE: &str = r"
+local deadline = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if deadline and tonumber(deadline) <= tonumber(ARGV[2]) then
+  return redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 0
+";
+
+/// The sorted set of grace deadlines.
+pub fn grace_key(prefix: &str) -> String {
+    format!("{prefix}reconnect-grace")
+}
+
+fn member(battle_id: Uuid, user: Uuid) -> String {
+    format!("{battle_id}:{user}")
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Unfinished battles of `user`, with both players.
+async fn active_battles(state: &AppState, user: Uuid) -> Result<Vec<(Uuid, Vec<Uuid>)>, ApiError> {
+    let rows: Vec<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+        "SELECT id, player_a, player_b FROM battles
+         WHERE status <> 'finished' AND (player_a = $1 OR player_b = $1)",
+    )
+    .bind(user)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, a, b)| (id, vec![a, b]))
+        .collect())
+}
+
+/// Appends a presence event to a battle that is still on; `None` once it finished.
+async fn append_if_active(
+    state: &AppState,
+    battle_id: Uuid,
+    kind: &str,
+    data: serde_json::Value,
+) -> Result<Option<BattleEvent>, ApiError> {
+    let mut tx = state.pool.begin().await?;
+    let active: Option<bool> =
+        sqlx::query_scalar("SELECT status <> 'finished' FROM battles WHERE id = $1 FOR UPDATE")
+            .bind(battle_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if active != Some(true) {
+        return Ok(None);
+    }
+    let event = battle_events::append(&mut tx, battle_id, kind, data).await?;
+    tx.commit().await?;
+    Ok(Some(event))
+}
+
+/// The player's last socket went away: start a grace period in each active battle.
+pub async fn disconnected(state: &AppState, user: Uuid) -> Result<(), ApiError> {
+    let grace_ms = state.reconnect_grace.as_millis() as i64;
+    let key = grace_key(&state.redis_prefix);
+    for (battle_id, players) in active_battles(state, user).await? {
+        let mut redis = state.redis.clone();
+        let added: i64 = redis::cmd("ZADD")
+            .arg(&key)
+            .arg(now_ms() + grace_ms)
+            .arg(member(battle_id, user))
+            .query_async(&mut redis)
+            .await?;
+        // A deadline that was already running was only pushed back: the opponent knows.
+        if added == 0 {
+            continue;
+        }
+        let data = json!({ "user_id": user, "grace_ms": grace_ms });
+        if let Some(event) = append_if_active(state, battle_id, "player.disconnected", data).await?
+        {
+            battles::publish(state, &players, &[event]).await;
+        }
+    }
+    Ok(())
+}
+
+/// The player has a socket again: end its grace periods.
+pub async fn connected(state: &AppState, user: Uuid) -> Result<(), ApiError> {
+    let key = grace_key(&state.redis_prefix);
+    for (battle_id, players) in active_battles(state, user).await? {
+        let mut redis = state.redis.clone();
+        let removed: i64 = redis::cmd("ZREM")
+            .arg(&key)
+            .arg(member(battle_id, user))
+            .query_async(&mut redis)
+            .await?;
+        if removed == 1 {
+            reconnected(state, battle_id, user, &players).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn reconnected(
+    state: &AppState,
+    battle_id: Uuid,
+    user: Uuid,
+    players: &[Uuid],
+) -> Result<(), ApiError> {
+    let data = json!({ "user_id": user });
+    if let Some(event) = append_if_active(state, battle_id, "player.reconnected", data).await? {
+        battles::publish(state, players, &[event]).await;
+    }
+    Ok(())
+}
+
+/// Whether any instance has a socket of `user`. A disconnect noticed late (after a ping
+/// timeout) can start a grace period for a player who already reconnected elsewhere.
+async fn connected_anywhere(io: &Io, user: Uuid) -> bool {
+    match io.within(user_room(user)).fetch_sockets().await {
+        Ok(sockets) => !sockets.is_empty(),
+        Err(e) => {
+            tracing::warn!(error = %e, "asking the other instances for a player's sockets failed");
+            false
+        }
+    }
+}
+
+/// Forfeits the battles of players whose grace period ran out. Returns how many it forfeited.
+pub async fn expire(state: &AppState, io: &Io) -> Result<usize, ApiError> {
+    let key = grace_key(&state.redis_prefix);
+    let mut redis = state.redis.clone();
+    let now = now_ms();
+    let due: Vec<String> = redis::cmd("ZRANGEBYSCORE")
+        .arg(&key)
+        .arg("-inf")
+        .arg(now)
+        .arg("LIMIT")
+        .arg(0)
+        .arg(100)
+        .query_async(&mut redis)
+        .await?;
+    let mut forfeited = 0;
+    for entry in due {
+        let claimed: i64 = redis::Script::new(CLAIM_DUE)
+            .key(&key)
+            .arg(&entry)
+            .arg(now)
+            .invoke_async(&mut redis)
+            .await?;
+        if claimed == 0 {
+            continue;
+        }
+        let Some((battle_id, user)) = entry
+            .split_once(':')
+            .and_then(|(b, u)| Some((Uuid::parse_str(b).ok()?, Uuid::parse_str(u).ok()?)))
+        else {
+            tracing::warn!(entry, "malformed reconnect grace entry dropped");
+            continue;
+        };
+        if connected_anywhere(io, user).await {
+            let players: Option<(Uuid, Uuid)> =
+                sqlx::query_as("SELECT player_a, player_b FROM battles WHERE id = $1")
+                    .bind(battle_id)
+                    .fetch_optional(&state.pool)
+                    .await?;
+            if let Some((a, b)) = players {
+                reconnected(state, battle_id, user, &[a, b]).await?;
+            }
+            continue;
+        }
+        if battles::forfeit(state, battle_id, user, "disconnected")
+            .await?
+            .is_some()
+        {
+            forfeited += 1;
+        }
+    }
+    Ok(forfeited)
+}

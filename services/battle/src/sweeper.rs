@@ -1,0 +1,32 @@
+//! The periodic work every instance does, so that no battle depends on the instance that
+//! created it: start countdowns that are over, end battles past `ends_at` as draws, and forfeit
+//! players whose reconnect grace ran out. Every step is a conditional write, so instances
+//! sweeping at the same time do each thing once.
+
+use crate::{AppState, battles, presence, startup::Io};
+
+/// Sweeps every `JOUST_SWEEP_INTERVAL_MS` until the process stops.
+pub async fn run(state: AppState, io: Io) {
+    let mut interval = tokio::time::interval(state.sweep_interval);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        sweep_once(&state, &io).await;
+    }
+}
+
+/// One pass; failures are logged and retried on the next pass.
+pub async fn sweep_once(state: &AppState, io: &Io) {
+    if let Err(e) = battles::start_due(state).await {
+        tracing::warn!(error = format!("{e:#}"), "starting due battles failed");
+    }
+    if let Err(e) = battles::finish_overdue(state).await {
+        tracing::warn!(error = format!("{e:#}"), "finishing overdue battles failed");
+    }
+    if let Err(e) = presence::expire(state, io).await {
+        tracing::warn!(
+            error = format!("{e:#}"),
+            "expiring reconnect grace periods failed"
+        );
+    }
+}
