@@ -178,23 +178,56 @@ pub async fn apply_verdict(
     events.push(
         battle_events::append(&mut tx, submission.battle_id, "submission.judged", judged).await?,
     );
-    if response.verdict == Verdict::AC {
-        let finished = sqlx::query(
-            "UPDATE battles SET status = 'finished', winner_id = $2, outcome = 'accepted', finished_at = now()
-             WHERE id = $1 AND status = 'running'",
-        )
-        .bind(submission.battle_id)
-        .bind(submission.user_id)
-        .execute(&mut *tx)
-        .await?;
-        if finished.rows_affected() == 1 {
-            let data = json!({ "winner_id": submission.user_id, "outcome": "accepted", "submission_id": submission.id });
-            events.push(
-                battle_events::append(&mut tx, submission.battle_id, "battle.finished", data)
-                    .await?,
-            );
-        }
+    if let Some(event) = decide_winner(&mut tx, submission.battle_id).await? {
+        events.push(event);
     }
     tx.commit().await?;
     Ok(events)
+}
+
+/// Finishes a running battle once its winner is certain: the accepted submission made first
+/// (ties: fewer wrong attempts before it), provided no submission made before it still waits for
+/// its verdict, since that one could win instead. Called after every verdict, under the battle's
+/// row lock (taken by appending the verdict's event).
+async fn decide_winner(
+    conn: &mut sqlx::PgConnection,
+    battle_id: Uuid,
+) -> sqlx::Result<Option<BattleEvent>> {
+    let first_accepted: Option<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT s.id, s.user_id FROM submissions s
+         WHERE s.battle_id = $1 AND s.verdict = 'AC'
+         ORDER BY s.created_at,
+                  (SELECT count(*) FROM submissions w
+                   WHERE w.battle_id = s.battle_id AND w.user_id = s.user_id
+                     AND w.created_at < s.created_at AND w.verdict <> 'AC'),
+                  s.id
+         LIMIT 1",
+    )
+    .bind(battle_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((submission_id, winner)) = first_accepted else {
+        return Ok(None);
+    };
+    let finished = sqlx::query(
+        "UPDATE battles SET status = 'finished', winner_id = $2, outcome = 'accepted', finished_at = now()
+         WHERE id = $1 AND status = 'running'
+           AND NOT EXISTS (
+               SELECT 1 FROM submissions q
+               WHERE q.battle_id = $1 AND q.status = 'queued'
+                 AND q.created_at <= (SELECT created_at FROM submissions WHERE id = $3))",
+    )
+    .bind(battle_id)
+    .bind(winner)
+    .bind(submission_id)
+    .execute(&mut *conn)
+    .await?;
+    if finished.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let data =
+        json!({ "winner_id": winner, "outcome": "accepted", "submission_id": submission_id });
+    Ok(Some(
+        battle_events::append(conn, battle_id, "battle.finished", data).await?,
+    ))
 }

@@ -158,3 +158,86 @@ async fn queue_metrics_report_depth_and_the_age_of_the_oldest_submission() {
     .await;
     judge.stop().await;
 }
+
+async fn apply(stores: &TestStores, submission: uuid::Uuid, verdict: Verdict) -> Vec<String> {
+    let loaded = joust_judge::load_submission(&stores.pool, submission)
+        .await
+        .unwrap()
+        .unwrap();
+    let response = ExecutionResponse {
+        verdict,
+        compile_output: None,
+        tests: vec![],
+    };
+    joust_judge::apply_verdict(&stores.pool, &loaded, &response)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
+async fn winner(stores: &TestStores, battle: uuid::Uuid) -> Option<uuid::Uuid> {
+    sqlx::query_scalar("SELECT winner_id FROM battles WHERE id = $1")
+        .bind(battle)
+        .fetch_one(&stores.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_first_submitted_accepted_answer_wins_even_when_judged_later() {
+    let stores = TestStores::new().await;
+    let (a, b, battle) = running_battle(&stores.pool).await;
+    let early = queue_submission(&stores, battle, a, "c", SUM_C).await;
+    let late = queue_submission(&stores, battle, b, "c", SUM_C).await;
+
+    // The later submission is judged first: the earlier one may still win, so nobody wins yet.
+    assert_eq!(
+        apply(&stores, late, Verdict::AC).await,
+        ["submission.judged"]
+    );
+    assert_eq!(winner(&stores, battle).await, None);
+    assert_eq!(
+        apply(&stores, early, Verdict::AC).await,
+        ["submission.judged", "battle.finished"]
+    );
+    assert_eq!(winner(&stores, battle).await, Some(a));
+}
+
+#[tokio::test]
+async fn a_later_accepted_answer_wins_once_the_earlier_one_fails() {
+    let stores = TestStores::new().await;
+    let (a, b, battle) = running_battle(&stores.pool).await;
+    let early = queue_submission(&stores, battle, a, "c", WRONG_C).await;
+    let late = queue_submission(&stores, battle, b, "c", SUM_C).await;
+    assert_eq!(
+        apply(&stores, late, Verdict::AC).await,
+        ["submission.judged"]
+    );
+    assert_eq!(
+        apply(&stores, early, Verdict::WA).await,
+        ["submission.judged", "battle.finished"]
+    );
+    assert_eq!(winner(&stores, battle).await, Some(b));
+}
+
+#[tokio::test]
+async fn simultaneous_accepted_answers_go_to_the_player_with_fewer_wrong_attempts() {
+    let stores = TestStores::new().await;
+    let (a, b, battle) = running_battle(&stores.pool).await;
+    let wrong = queue_submission(&stores, battle, a, "c", WRONG_C).await;
+    apply(&stores, wrong, Verdict::WA).await;
+    let from_a = queue_submission(&stores, battle, a, "c", SUM_C).await;
+    let from_b = queue_submission(&stores, battle, b, "c", SUM_C).await;
+    // Both made at the same instant.
+    sqlx::query("UPDATE submissions SET created_at = (SELECT created_at FROM submissions WHERE id = $1) WHERE id = $2")
+        .bind(from_a)
+        .bind(from_b)
+        .execute(&stores.pool)
+        .await
+        .unwrap();
+    apply(&stores, from_a, Verdict::AC).await;
+    apply(&stores, from_b, Verdict::AC).await;
+    assert_eq!(winner(&stores, battle).await, Some(b));
+}
