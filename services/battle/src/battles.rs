@@ -291,14 +291,54 @@ pub async fn rematch(
         return Err(ApiError::BattleExists);
     }
     let problem_id: Uuid = row.try_get("problem_id")?;
+    create_locked(&state, players, problem_id, false).await
+}
+
+/// Creates the battle of a matchmaking pair on the default problem, through the same locked,
+/// fenced path as a rematch; refused with [`ApiError::AlreadyInBattle`] when either player got
+/// into another battle since joining the queue.
+pub(crate) async fn create_matched(
+    state: &AppState,
+    players: [Uuid; 2],
+) -> Result<BattleCreated, ApiError> {
+    let problem_id: Option<Uuid> = sqlx::query_scalar("SELECT id FROM problems WHERE slug = $1")
+        .bind(SEEDED_PROBLEM_SLUG)
+        .fetch_optional(&state.pool)
+        .await?;
+    let problem_id = problem_id
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the default problem is missing")))?;
+    create_locked(state, players, problem_id, true).await
+}
+
+/// Creates a battle between `players` under the lock of their pairing key, fenced, then
+/// publishes `battle.created` and schedules the reveal. With `require_idle`, the transaction
+/// also checks that neither player has an unfinished battle.
+async fn create_locked(
+    state: &AppState,
+    players: [Uuid; 2],
+    problem_id: Uuid,
+    require_idle: bool,
+) -> Result<BattleCreated, ApiError> {
     let pairing_key = pair_key(players[0], players[1]);
     let (battle, event) = state
         .locks
         .run_locked(&state.pool, &pairing_key, |fencing_token| {
-            let (state, pairing_key) = (&state, &pairing_key);
+            let pairing_key = &pairing_key;
             async move {
                 let mut tx = state.pool.begin().await?;
                 lock::fence(&mut tx, state.locks.metrics(), pairing_key, fencing_token).await?;
+                if require_idle {
+                    let busy: bool = sqlx::query_scalar(
+                        "SELECT EXISTS (SELECT 1 FROM battles WHERE status <> 'finished'
+                                         AND (player_a = ANY($1) OR player_b = ANY($1)))",
+                    )
+                    .bind(players.to_vec())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if busy {
+                        return Err(ApiError::AlreadyInBattle);
+                    }
+                }
                 let new = NewBattle {
                     problem_id,
                     players,
@@ -307,13 +347,13 @@ pub async fn rematch(
                 };
                 let created = insert_battle(state, &mut tx, &new).await?;
                 tx.commit().await?;
-                tracing::info!(battle.id = %created.0.battle_id, fencing_token, "rematch created");
+                tracing::info!(battle.id = %created.0.battle_id, fencing_token, "battle created");
                 Ok(created)
             }
         })
         .await?;
-    publish(&state, &players, &[event]).await;
-    schedule_start(state, battle.battle_id);
+    publish(state, &players, &[event]).await;
+    schedule_start(state.clone(), battle.battle_id);
     Ok(battle)
 }
 

@@ -37,6 +37,12 @@ pub enum ApiError {
     LockLost,
     #[error("a newer holder of the battle lock has already written; this attempt is refused")]
     FencingRejected,
+    #[error("you are already waiting for an opponent")]
+    AlreadyQueued,
+    #[error("you are already playing a battle")]
+    AlreadyInBattle,
+    #[error("you are not waiting for an opponent")]
+    NotQueued,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -71,6 +77,9 @@ impl ApiError {
         "BATTLE_EXISTS",
         "LOCK_LOST",
         "FENCING_REJECTED",
+        "ALREADY_QUEUED",
+        "ALREADY_IN_BATTLE",
+        "NOT_QUEUED",
         "RATE_LIMITED",
         "DRAINING",
         "INTERNAL",
@@ -92,6 +101,9 @@ impl ApiError {
             ApiError::BattleExists => "BATTLE_EXISTS",
             ApiError::LockLost => "LOCK_LOST",
             ApiError::FencingRejected => "FENCING_REJECTED",
+            ApiError::AlreadyQueued => "ALREADY_QUEUED",
+            ApiError::AlreadyInBattle => "ALREADY_IN_BATTLE",
+            ApiError::NotQueued => "NOT_QUEUED",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -108,7 +120,10 @@ impl ApiError {
             | ApiError::BattleNotStarted
             | ApiError::BattleFinished
             | ApiError::BattleExists
-            | ApiError::FencingRejected => StatusCode::CONFLICT,
+            | ApiError::FencingRejected
+            | ApiError::AlreadyQueued
+            | ApiError::AlreadyInBattle
+            | ApiError::NotQueued => StatusCode::CONFLICT,
             ApiError::LockBusy | ApiError::LockLost => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -156,6 +171,9 @@ mod tests {
             ApiError::BattleExists,
             ApiError::LockLost,
             ApiError::FencingRejected,
+            ApiError::AlreadyQueued,
+            ApiError::AlreadyInBattle,
+            ApiError::NotQueued,
             ApiError::Internal(anyhow::anyhow!("x")),
         ];
         for error in errors {

@@ -4,8 +4,9 @@
 //! emits to the players' rooms and the battle room). Chat and progress are published on their
 //! own Redis channel and emitted by every instance to its local sockets, like battle events,
 //! but they are not in the event log: a client that misses them does not get them back. Chat
-//! keeps its order (one channel, published in order); progress is best effort and is simply
-//! dropped for a socket whose outbound buffer is full.
+//! keeps its order (one channel, published in order) and is dropped, oldest first, only for a
+//! socket that cannot keep up; progress is best effort and is dropped before chat (see
+//! `outbox`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,7 @@ use crate::{
     auth::Player,
     battles::{Resumed, battle_players},
     error::ApiError,
+    outbox::Priority,
     startup::Adapter,
 };
 
@@ -27,6 +29,15 @@ pub const MAX_CHAT_CHARS: usize = 500;
 /// The Redis channel of live (unlogged) battle traffic.
 pub fn channel(prefix: &str) -> String {
     format!("{prefix}battle-live")
+}
+
+/// How much a live event matters to a socket that cannot keep up (see `outbox`): chat is kept
+/// before progress and typing.
+pub fn priority(event: &str) -> Priority {
+    match event {
+        "chat:message" => Priority::Normal,
+        _ => Priority::BestEffort,
+    }
 }
 
 /// Room of the sockets spectating a battle, on this instance.

@@ -234,6 +234,10 @@ impl BattleLocks {
         {
             Ok(lock) => lock,
             Err(LockError::Unavailable) => return Err(ApiError::LockBusy),
+            // Taking the lock took longer than its TTL (a slow Redis or a loaded host): we do
+            // not hold it, and whatever was set expires on its own, so this is contention to
+            // retry, not a failure.
+            Err(LockError::TtlExceeded) => return Err(ApiError::LockBusy),
             Err(e) => {
                 return Err(ApiError::Internal(
                     anyhow::Error::new(e).context("acquiring the battle lock"),

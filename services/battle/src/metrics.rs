@@ -1,9 +1,11 @@
 //! Battle service metrics. Names are what alerts refer to; keep them stable.
 
 use joust_common::metrics::{counter_vec, histogram_vec, latency_buckets};
-use prometheus::{HistogramVec, IntCounterVec, IntGauge, Registry};
+use prometheus::{
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Registry,
+};
 
-use crate::lock::LockMetrics;
+use crate::{lock::LockMetrics, outbox::Priority};
 
 #[derive(Clone)]
 pub struct Metrics {
@@ -19,6 +21,14 @@ pub struct Metrics {
     pub events_relayed: IntCounterVec,
     /// Battles finished by the sweeper or a forfeit, by outcome and reason.
     pub battles_finished: IntCounterVec,
+    /// Messages a socket's outbox dropped to make room, by priority.
+    pub events_dropped: IntCounterVec,
+    /// Local sockets a battle room's message was delivered to.
+    pub room_size: Histogram,
+    /// Time from publishing a ping on the events channel to receiving it back.
+    pub pubsub_roundtrip: Histogram,
+    /// Players who came back while a reconnect grace period held their seat.
+    pub reconnects: IntCounter,
 }
 
 impl Metrics {
@@ -33,7 +43,51 @@ impl Metrics {
         registry
             .register(Box::new(socket_connections.clone()))
             .expect("metric is registered once");
+        let events_dropped = counter_vec(
+            &registry,
+            "events_dropped_total",
+            "Outbound socket messages dropped because a connection could not keep up, by priority.",
+            &["priority"],
+        );
+        for priority in Priority::ALL {
+            // Present at zero, so that alerts and dashboards see the series before a drop.
+            events_dropped.with_label_values(&[priority.as_str()]);
+        }
+        let room_size = Histogram::with_opts(
+            HistogramOpts::new(
+                "room_size",
+                "Sockets of this instance a battle's message was delivered to (players and spectators).",
+            )
+            .buckets(vec![0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 25.0, 100.0, 1000.0]),
+        )
+        .expect("metric definition is valid");
+        registry
+            .register(Box::new(room_size.clone()))
+            .expect("metric is registered once");
+        let reconnects = IntCounter::new(
+            "reconnects_total",
+            "Players who connected again while a reconnect grace period held their seat.",
+        )
+        .expect("metric definition is valid");
+        registry
+            .register(Box::new(reconnects.clone()))
+            .expect("metric is registered once");
+        let pubsub_roundtrip = Histogram::with_opts(
+            HistogramOpts::new(
+                "redis_pubsub_roundtrip_seconds",
+                "Time from publishing a ping on the battle events channel to this instance receiving it.",
+            )
+            .buckets(latency_buckets()),
+        )
+        .expect("metric definition is valid");
+        registry
+            .register(Box::new(pubsub_roundtrip.clone()))
+            .expect("metric is registered once");
         Self {
+            pubsub_roundtrip,
+            events_dropped,
+            room_size,
+            reconnects,
             handler_duration: histogram_vec(
                 &registry,
                 "handler_duration_seconds",

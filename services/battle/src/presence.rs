@@ -106,6 +106,7 @@ pub async fn disconnected(state: &AppState, user: Uuid) -> Result<(), ApiError> 
 /// The player has a socket again: end its grace periods.
 pub async fn connected(state: &AppState, user: Uuid) -> Result<(), ApiError> {
     let key = grace_key(&state.redis_prefix);
+    let mut came_back = false;
     for (battle_id, players) in active_battles(state, user).await? {
         let mut redis = state.redis.clone();
         let removed: i64 = redis::cmd("ZREM")
@@ -114,8 +115,12 @@ pub async fn connected(state: &AppState, user: Uuid) -> Result<(), ApiError> {
             .query_async(&mut redis)
             .await?;
         if removed == 1 {
+            came_back = true;
             reconnected(state, battle_id, user, &players).await?;
         }
+    }
+    if came_back {
+        state.metrics.reconnects.inc();
     }
     Ok(())
 }

@@ -1,17 +1,49 @@
 //! Delivers published battle traffic to the sockets of this instance. Every instance subscribes,
 //! and each emits only locally, so a player gets a message exactly once wherever it is
 //! connected. Two channels: logged battle events (to the players and the battle's spectators)
-//! and live chat and progress (see `live`).
+//! and live chat and progress (see `live`). Messages go to each socket through its outbox (see
+//! `outbox`), which decides what a socket that cannot keep up misses.
+//!
+//! Each instance also times its own pub/sub path: every few seconds it publishes a ping on the
+//! events channel and observes, when its subscription receives that ping back, how long the
+//! round trip took. Pings of other instances are ignored.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use futures::StreamExt;
 use joust_common::battle_events::{self, PublishedEvent};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::{
     live::{self, LiveMessage, battle_room},
     metrics::Metrics,
+    outbox::{Outbound, Outbox, Priority},
     socket::user_room,
     startup::Io,
 };
+
+/// How often an instance measures its pub/sub round trip.
+const PING_INTERVAL: Duration = Duration::from_secs(5);
+
+/// A round-trip probe on the events channel. It has no `event` field, so nothing that reads
+/// battle events mistakes it for one.
+#[derive(Debug, Serialize, Deserialize)]
+struct Ping {
+    ping: Uuid,
+    /// Microseconds since this instance's relay started, when the ping was published.
+    sent_us: u64,
+}
+
+/// Who is pinging: the instance's id and the clock its pings are timed with.
+#[derive(Clone, Copy)]
+struct Pinger {
+    id: Uuid,
+    started: Instant,
+}
 
 /// Subscribes and relays until the connection ends; reconnects with a pause.
 pub async fn run(client: redis::Client, prefix: String, io: Io, metrics: Metrics) {
@@ -19,12 +51,54 @@ pub async fn run(client: redis::Client, prefix: String, io: Io, metrics: Metrics
         events: battle_events::channel(&prefix),
         live: live::channel(&prefix),
     };
+    let pinger = Pinger {
+        id: Uuid::new_v4(),
+        started: Instant::now(),
+    };
+    tokio::spawn(ping(client.clone(), channels.events.clone(), pinger));
     loop {
-        match relay_once(&client, &channels, &io, &metrics).await {
+        match relay_once(&client, &channels, &io, &metrics, pinger).await {
             Ok(()) => tracing::warn!("battle event subscription ended; resubscribing"),
             Err(e) => tracing::warn!(error = %e, "battle event subscription failed; resubscribing"),
         }
         tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
+/// Publishes a ping on `channel` every [`PING_INTERVAL`], from the start; failures are logged
+/// and the next ping tried.
+async fn ping(client: redis::Client, channel: String, pinger: Pinger) {
+    let mut interval = tokio::time::interval(PING_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut connection = None;
+    loop {
+        interval.tick().await;
+        if connection.is_none() {
+            match client.get_multiplexed_async_connection().await {
+                Ok(c) => connection = Some(c),
+                Err(e) => {
+                    tracing::debug!(error = %e, "connecting for pub/sub pings failed");
+                    continue;
+                }
+            }
+        }
+        let Some(redis) = connection.as_mut() else {
+            continue;
+        };
+        let payload = serde_json::to_string(&Ping {
+            ping: pinger.id,
+            sent_us: pinger.started.elapsed().as_micros() as u64,
+        })
+        .expect("pings serialize");
+        let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+            .arg(&channel)
+            .arg(payload)
+            .query_async(redis)
+            .await;
+        if let Err(e) = published {
+            tracing::debug!(error = %e, "publishing a pub/sub ping failed");
+            connection = None;
+        }
     }
 }
 
@@ -38,6 +112,7 @@ async fn relay_once(
     channels: &Channels,
     io: &Io,
     metrics: &Metrics,
+    pinger: Pinger,
 ) -> redis::RedisResult<()> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(&channels.events).await?;
@@ -52,15 +127,21 @@ async fn relay_once(
             }
         };
         if message.get_channel_name() == channels.live {
-            relay_live(io, &payload).await;
+            relay_live(io, metrics, &payload);
+        } else if let Ok(ping) = serde_json::from_str::<Ping>(&payload) {
+            if ping.ping == pinger.id {
+                let sent = Duration::from_micros(ping.sent_us);
+                let elapsed = pinger.started.elapsed().saturating_sub(sent);
+                metrics.pubsub_roundtrip.observe(elapsed.as_secs_f64());
+            }
         } else {
-            relay_event(io, metrics, &payload).await;
+            relay_event(io, metrics, &payload);
         }
     }
     Ok(())
 }
 
-async fn relay_event(io: &Io, metrics: &Metrics, payload: &str) {
+fn relay_event(io: &Io, metrics: &Metrics, payload: &str) {
     let published: PublishedEvent = match serde_json::from_str(payload) {
         Ok(p) => p,
         Err(e) => {
@@ -68,23 +149,34 @@ async fn relay_event(io: &Io, metrics: &Metrics, payload: &str) {
             return;
         }
     };
-    let mut rooms: Vec<String> = published.players.iter().map(|p| user_room(*p)).collect();
-    rooms.push(battle_room(published.event.battle_id));
-    if let Err(e) = io
-        .local()
-        .to(rooms)
-        .emit("battle:event", &published.event)
-        .await
-    {
-        tracing::debug!(error = %e, "emitting a battle event failed");
-    }
+    let data = match serde_json::to_value(&published.event) {
+        Ok(data) => data,
+        Err(e) => {
+            tracing::warn!(error = %e, "unserializable battle event");
+            return;
+        }
+    };
+    deliver(
+        io,
+        metrics,
+        Target {
+            players: &published.players,
+            battle_id: published.event.battle_id,
+            except: None,
+        },
+        Outbound {
+            priority: Priority::Critical,
+            event: "battle:event".into(),
+            data: Arc::new(data),
+        },
+    );
     metrics
         .events_relayed
         .with_label_values(&[published.event.kind.as_str()])
         .inc();
 }
 
-async fn relay_live(io: &Io, payload: &str) {
+fn relay_live(io: &Io, metrics: &Metrics, payload: &str) {
     let message: LiveMessage = match serde_json::from_str(payload) {
         Ok(m) => m,
         Err(e) => {
@@ -92,14 +184,54 @@ async fn relay_live(io: &Io, payload: &str) {
             return;
         }
     };
-    let mut rooms: Vec<String> = message.players.iter().map(|p| user_room(*p)).collect();
-    rooms.push(battle_room(message.battle_id));
-    let mut target = io.local().to(rooms);
-    if let Some(except) = message.except {
-        target = target.except(user_room(except));
+    deliver(
+        io,
+        metrics,
+        Target {
+            players: &message.players,
+            battle_id: message.battle_id,
+            except: message.except,
+        },
+        Outbound {
+            priority: live::priority(&message.event),
+            event: message.event,
+            data: Arc::new(message.data),
+        },
+    );
+}
+
+/// Who gets a message: the players' sockets and the battle's spectators on this instance,
+/// except the sockets of one user.
+struct Target<'a> {
+    players: &'a [Uuid],
+    battle_id: Uuid,
+    except: Option<Uuid>,
+}
+
+/// Queues `message` in the outbox of every local socket of `target`, counting what the outboxes
+/// drop to make room.
+fn deliver(io: &Io, metrics: &Metrics, target: Target<'_>, message: Outbound) {
+    let mut rooms: Vec<String> = target.players.iter().map(|p| user_room(*p)).collect();
+    rooms.push(battle_room(target.battle_id));
+    let mut operators = io.local().to(rooms);
+    if let Some(except) = target.except {
+        operators = operators.except(user_room(except));
     }
-    // A socket whose buffer is full just misses it: this traffic is not logged.
-    if let Err(e) = target.emit(&message.event, &message.data).await {
-        tracing::debug!(error = %e, "emitting live battle traffic failed");
+    let mut sockets = operators.sockets();
+    sockets.sort_by_key(|s| s.id);
+    sockets.dedup_by_key(|s| s.id);
+    metrics.room_size.observe(sockets.len() as f64);
+    for socket in sockets {
+        let Some(outbox) = socket.extensions.get::<Outbox>() else {
+            // Only between the connection and its handler installing the outbox.
+            tracing::debug!(socket.id = %socket.id, "socket without an outbox skipped");
+            continue;
+        };
+        if let Some(dropped) = outbox.push(message.clone()) {
+            metrics
+                .events_dropped
+                .with_label_values(&[dropped.as_str()])
+                .inc();
+        }
     }
 }

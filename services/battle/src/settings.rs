@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use joust_common::settings::{CommonSettings, SettingError, StoreSettings, env_or, env_string};
 
-use crate::lock::LockSettings;
+use crate::{lock::LockSettings, matchmaking::MatchSettings};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -37,6 +37,11 @@ pub struct Settings {
     /// `JOUST_DRAIN_WINDOW_MS`: on SIGTERM, clients are told to reconnect at a random moment
     /// within this window, then the instance stops.
     pub drain_window: Duration,
+    /// `JOUST_OUTBOX_CAPACITY`: messages queued per connection before the outbox drops
+    /// best-effort traffic, then old chat (battle events are never dropped).
+    pub outbox_capacity: usize,
+    /// The matchmaking rating window and how it widens with waiting time.
+    pub matchmaking: MatchSettings,
 }
 
 impl Settings {
@@ -65,6 +70,12 @@ impl Settings {
             handshake_rate: env_or("JOUST_HANDSHAKE_RATE", 50.0)?,
             handshake_burst: env_or("JOUST_HANDSHAKE_BURST", 100.0)?,
             drain_window: Duration::from_millis(env_or("JOUST_DRAIN_WINDOW_MS", 10_000)?),
+            outbox_capacity: env_or("JOUST_OUTBOX_CAPACITY", 64)?,
+            matchmaking: MatchSettings {
+                window: env_or("JOUST_MATCH_WINDOW", 100.0)?,
+                growth_per_sec: env_or("JOUST_MATCH_WINDOW_GROWTH", 10.0)?,
+                max_window: env_or("JOUST_MATCH_WINDOW_MAX", 800.0)?,
+            },
         })
     }
 }

@@ -17,7 +17,9 @@ use crate::{
     auth::Player,
     battles,
     error::ApiError,
-    live, presence,
+    live, matchmaking,
+    outbox::Outbox,
+    presence,
     startup::{Adapter, Io},
 };
 
@@ -35,6 +37,29 @@ pub const EVENTS: &[&str] = &[
     "battle:spectate",
     "chat:send",
     "battle:progress",
+    "matchmaking:join",
+    "matchmaking:leave",
+];
+
+/// Every event the server emits to clients; documented in `docs/protocol.md`.
+pub const SERVER_EVENTS: &[&str] = &[
+    "battle:event",
+    "chat:message",
+    "battle:progress",
+    "server:draining",
+];
+
+/// Every `type` a `battle:event` can have, those the judge logs included.
+pub const BATTLE_EVENT_TYPES: &[&str] = &[
+    "battle.created",
+    "battle.started",
+    "submission.received",
+    "submission.judged",
+    "judging.delayed",
+    "battle.extended",
+    "player.disconnected",
+    "player.reconnected",
+    "battle.finished",
 ];
 
 /// Room of every socket of one user, on this instance.
@@ -112,6 +137,9 @@ async fn on_connect(
     State(state): State<AppState>,
 ) {
     state.metrics.socket_connections.inc();
+    let outbox = Outbox::new(state.outbox_capacity);
+    socket.extensions.insert(outbox.clone());
+    tokio::spawn(outbox.write(socket.clone()));
     socket.join(user_room(player.id));
     tracing::debug!(user.id = %player.id, socket.id = %socket.id, "socket connected");
 
@@ -124,6 +152,8 @@ async fn on_connect(
     on_socket(&socket, "battle:spectate", live::spectate);
     on(&socket, "chat:send", live::chat_send);
     on(&socket, "battle:progress", live::progress);
+    on(&socket, "matchmaking:join", matchmaking::join);
+    on(&socket, "matchmaking:leave", matchmaking::leave);
 
     socket.on_fallback(async |Event(event): Event, ack: AckSender<Adapter>| {
         let _ = ack.send(&ApiError::UnknownEvent(event).to_ack());
@@ -147,6 +177,9 @@ async fn on_disconnect(
     State(state): State<AppState>,
 ) {
     state.metrics.socket_connections.dec();
+    if let Some(outbox) = socket.extensions.get::<Outbox>() {
+        outbox.close();
+    }
     let (sid, user) = (socket.id, player.id);
     tokio::spawn(async move {
         // The leaving socket is still in its rooms while this runs; any other socket of the
@@ -164,6 +197,10 @@ async fn on_disconnect(
         };
         if others {
             return;
+        }
+        // Nobody is left to be told about a match: stop waiting for one.
+        if let Err(e) = matchmaking::remove(&state, user).await {
+            tracing::warn!(error = format!("{e:#}"), user.id = %user, "leaving the matchmaking queue failed");
         }
         if let Err(e) = presence::disconnected(&state, user).await {
             tracing::warn!(error = format!("{e:#}"), user.id = %user, "starting reconnect grace failed");

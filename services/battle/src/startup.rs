@@ -20,8 +20,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    Settings, auth::TokenKeys, http, lock::BattleLocks, metrics::Metrics, ratelimit::TokenBucket,
-    relay, socket, sweeper,
+    Settings, auth::TokenKeys, http, lock::BattleLocks, matchmaking::MatchSettings,
+    metrics::Metrics, ratelimit::TokenBucket, relay, socket, sweeper,
 };
 
 /// The Socket.IO adapter: rooms and broadcasts span every instance through Redis.
@@ -46,6 +46,10 @@ pub struct AppState {
     /// Set on SIGTERM: readiness fails and new handshakes are refused while clients move.
     pub draining: Arc<AtomicBool>,
     pub drain_window: Duration,
+    /// Messages queued per connection before dropping (`JOUST_OUTBOX_CAPACITY`).
+    pub outbox_capacity: usize,
+    /// The matchmaking rating window (`JOUST_MATCH_WINDOW*`).
+    pub matchmaking: MatchSettings,
     pub metrics: Metrics,
 }
 
@@ -96,6 +100,8 @@ impl Application {
             )),
             draining: Arc::default(),
             drain_window: settings.drain_window,
+            outbox_capacity: settings.outbox_capacity,
+            matchmaking: settings.matchmaking.clone(),
             metrics: metrics.clone(),
         };
 

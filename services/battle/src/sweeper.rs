@@ -1,9 +1,9 @@
 //! The periodic work every instance does, so that no battle depends on the instance that
-//! created it: start countdowns that are over, end battles past `ends_at` as draws, and forfeit
-//! players whose reconnect grace ran out. Every step is a conditional write, so instances
+//! created it: start countdowns that are over, end battles past `ends_at` as draws, forfeit
+//! players whose reconnect grace ran out, and pair waiting players whose rating windows widened. Every step is a conditional write, so instances
 //! sweeping at the same time do each thing once.
 
-use crate::{AppState, battles, presence, startup::Io};
+use crate::{AppState, battles, matchmaking, presence, startup::Io};
 
 /// Sweeps every `JOUST_SWEEP_INTERVAL_MS` until the process stops.
 pub async fn run(state: AppState, io: Io) {
@@ -22,6 +22,9 @@ pub async fn sweep_once(state: &AppState, io: &Io) {
     }
     if let Err(e) = battles::finish_overdue(state).await {
         tracing::warn!(error = format!("{e:#}"), "finishing overdue battles failed");
+    }
+    if let Err(e) = matchmaking::sweep(state, io).await {
+        tracing::warn!(error = format!("{e:#}"), "pairing waiting players failed");
     }
     if let Err(e) = presence::expire(state, io).await {
         tracing::warn!(

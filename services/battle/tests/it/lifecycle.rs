@@ -274,6 +274,9 @@ async fn a_seat_is_held_through_the_grace_period_and_forfeited_after_it() {
     // Back within the grace period: the seat is kept.
     presence::disconnected(&app.state, ada.id).await.unwrap();
     presence::connected(&app.state, ada.id).await.unwrap();
+    // A second connection while nothing is held is not a reconnect.
+    presence::connected(&app.state, ada.id).await.unwrap();
+    assert_eq!(app.metric("reconnects_total").await, 1.0);
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     assert_eq!(outcome(&app, battle.battle_id).await.0, "running");
 

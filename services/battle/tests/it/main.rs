@@ -6,10 +6,13 @@ mod docs;
 mod duel;
 mod lifecycle;
 mod lock;
+mod matchmaking;
 
 use std::time::Duration;
 
-use joust_battle::{AppState, Application, Settings, auth::Player, lock::LockSettings};
+use joust_battle::{
+    AppState, Application, Settings, auth::Player, lock::LockSettings, matchmaking::MatchSettings,
+};
 use joust_common::{
     settings::{CommonSettings, LogFormat, StoreSettings},
     testing::TestStores,
@@ -52,6 +55,8 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
         handshake_rate: 1000.0,
         handshake_burst: 1000.0,
         drain_window: Duration::from_millis(500),
+        outbox_capacity: 64,
+        matchmaking: MatchSettings::default(),
     };
     configure(&mut settings);
     let app = Application::build(settings)
@@ -69,6 +74,23 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
 }
 
 impl TestApp {
+    /// The value of an unlabelled metric on `/metrics` (0 when absent).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let prefix = format!("{name} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .map_or(0.0, |v| v.trim().parse().unwrap())
+    }
+
     /// Creates a guest through the HTTP API and returns it as the socket layer would see it.
     pub async fn guest(&self, name: &str) -> Player {
         let response = self
