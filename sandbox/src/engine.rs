@@ -5,7 +5,7 @@ use std::{
     path::PathBuf,
     sync::{
         Arc, OnceLock,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -14,8 +14,8 @@ use anyhow::Context;
 use joust_common::Language;
 use rand::{SeedableRng, rngs::StdRng};
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module,
-    PoolingAllocationConfig, Store, Trap, UpdateDeadline,
+    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, PoolingAllocationConfig,
+    Store, Trap, UpdateDeadline,
 };
 use wasmtime_wasi::{
     FsPerms, HostMonotonicClock, HostWallClock, I32Exit, WasiCtxBuilder,
@@ -72,7 +72,8 @@ pub struct SandboxConfig {
     pub rustc: PathBuf,
     /// bubblewrap, the jail every compiler runs in.
     pub bwrap: PathBuf,
-    /// Fuel units that make one millisecond of the time limit.
+    /// Fuel units that make one millisecond of the time limit of a C program; other languages
+    /// get this times their calibrated multiplier ([`crate::fuel_percent`]).
     pub fuel_per_ms: u64,
     /// How many programs may run at once (sizes the instance pool).
     pub max_concurrent_runs: u32,
@@ -100,11 +101,13 @@ struct OutputLimitExceeded;
 #[derive(Clone)]
 pub struct Program {
     kind: ProgramKind,
+    /// Fuel units per millisecond of the time limit, for this program's language.
+    fuel_per_ms: u64,
 }
 
 #[derive(Clone)]
 enum ProgramKind {
-    /// A module compiled from the submission (C, C++, Rust).
+    /// A module compiled from the submission (C, C++, Rust, Go).
     Native(InstancePre<GuestState>),
     /// Source run by the CPython runtime.
     Python(Arc<str>),
@@ -188,6 +191,8 @@ impl Sandbox {
             clang: config.clang.clone(),
             rustc: config.rustc.clone(),
             cxx_include: config.runtime_dir.join("cxx/include"),
+            go_root: config.runtime_dir.join("go/goroot"),
+            go_importcfg: config.runtime_dir.join("go/importcfg"),
         };
         Ok(Self {
             inner: Arc::new(Inner {
@@ -259,13 +264,21 @@ impl Sandbox {
                 self.javascript()?;
                 ProgramKind::JavaScript(Arc::from(source))
             }
-            Language::C | Language::Cpp | Language::Rust => {
+            Language::C | Language::Cpp | Language::Rust | Language::Go => {
                 let compiler = self
                     .compiler(language)?
                     .ok_or_else(|| CompileError::Internal(format!("{language} has no compiler")))?;
                 let wasm = compiler.compile(source)?;
-                let module = Module::new(&self.inner.engine, &wasm).map_err(|e| {
-                    CompileError::Internal(format!("loading the compiled module: {e}"))
+                // Cranelift's translation of a submission costs more than most runs (seconds
+                // for Go's 2.6 MB modules), so the native code is cached like the wasm.
+                let module = cache::load_module(
+                    &self.inner.engine,
+                    &self.inner.config.cache_dir.join("compiled/native"),
+                    language.as_str(),
+                    &wasm,
+                )
+                .map_err(|e| {
+                    CompileError::Internal(format!("loading the compiled module: {e:#}"))
                 })?;
                 let pre = self.inner.linker.instantiate_pre(&module).map_err(|e| {
                     CompileError::Rejected(format!("the program cannot be linked: {e}"))
@@ -273,7 +286,10 @@ impl Sandbox {
                 ProgramKind::Native(pre)
             }
         };
-        Ok(Program { kind })
+        Ok(Program {
+            kind,
+            fuel_per_ms: crate::languages::fuel_per_ms(self.inner.config.fuel_per_ms, language),
+        })
     }
 
     /// Runs `program` on `input`. Blocks the calling thread for the duration of the run; call
@@ -284,6 +300,32 @@ impl Sandbox {
         input: &[u8],
         limits: RunLimits,
     ) -> anyhow::Result<RunOutcome> {
+        self.run_with_files(program, input, limits, None)
+    }
+
+    /// Runs a validator: `output` (the contestant's stdout) is its stdin, and `input` and
+    /// `answer` are read-only files at [`VALIDATOR_INPUT`] and [`VALIDATOR_ANSWER`], also
+    /// passed as its first two arguments. Nothing the contestant printed reaches the
+    /// validator's arguments or files, so no output can pose as the answer.
+    pub(crate) fn run_validator(
+        &self,
+        validator: &Program,
+        input: &[u8],
+        answer: &[u8],
+        output: &[u8],
+        limits: RunLimits,
+    ) -> anyhow::Result<RunOutcome> {
+        let dir = JudgeFiles::create(input, answer)?;
+        self.run_with_files(validator, output, limits, Some(dir.path.clone()))
+    }
+
+    fn run_with_files(
+        &self,
+        program: &Program,
+        input: &[u8],
+        limits: RunLimits,
+        judge_dir: Option<PathBuf>,
+    ) -> anyhow::Result<RunOutcome> {
         let inner = self.inner.clone();
         let program = program.clone();
         let input = input.to_vec();
@@ -292,9 +334,48 @@ impl Sandbox {
         std::thread::Builder::new()
             .name("sandbox-run".into())
             .stack_size(RUN_THREAD_STACK_BYTES)
-            .spawn(move || inner.run_on_this_thread(&program, input, limits))?
+            .spawn(move || inner.run_on_this_thread(&program, input, limits, judge_dir))?
             .join()
             .map_err(|_| anyhow::anyhow!("the run thread panicked"))?
+    }
+}
+
+/// Where a validator finds the judge's files inside the sandbox.
+pub const VALIDATOR_DIR: &str = "/judge";
+/// The test input, as a validator sees it.
+pub const VALIDATOR_INPUT: &str = "/judge/input";
+/// The expected answer, as a validator sees it.
+pub const VALIDATOR_ANSWER: &str = "/judge/answer";
+
+/// A private host directory holding one test's input and answer for a validator run, removed
+/// when dropped.
+struct JudgeFiles {
+    path: PathBuf,
+}
+
+impl JudgeFiles {
+    fn create(input: &[u8], answer: &[u8]) -> anyhow::Result<Self> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "joust-judge-{}-{}-{:x}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos())
+        ));
+        // `create_dir` fails on an existing path, so nothing planted in advance is reused.
+        std::fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
+        let files = Self { path };
+        std::fs::write(files.path.join("input"), input)?;
+        std::fs::write(files.path.join("answer"), answer)?;
+        Ok(files)
+    }
+}
+
+impl Drop for JudgeFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -304,7 +385,14 @@ impl Inner {
         program: &Program,
         input: Vec<u8>,
         limits: RunLimits,
+        judge_dir: Option<PathBuf>,
     ) -> anyhow::Result<RunOutcome> {
+        // A validator gets the judge's files as its first arguments, after the runtime's own.
+        let judge_args: &[&str] = if judge_dir.is_some() {
+            &[VALIDATOR_INPUT, VALIDATOR_ANSWER]
+        } else {
+            &[]
+        };
         let stdout = MemoryOutputPipe::new(limits.output_limit_bytes + 1);
         let stderr = MemoryOutputPipe::new(STDERR_CAP_BYTES);
         let mut wasi = WasiCtxBuilder::new();
@@ -320,27 +408,42 @@ impl Inner {
             .insecure_random_seed(u128::from(RANDOM_SEED));
         let pre = match &program.kind {
             ProgramKind::Native(pre) => {
-                wasi.args(&["main"]);
+                wasi.args(&["main"]).args(judge_args);
                 pre
             }
             ProgramKind::Python(source) => {
                 wasi.args(&["python3", "-S", "-B", "-c", source])
+                    .args(judge_args)
                     .env("PYTHONHOME", "/usr/local")
                     .env("PYTHONHASHSEED", "0")
                     .preopened_dir(&self.python_lib, "/usr/local/lib", FsPerms::ReadOnly)?;
                 &self.python
             }
             ProgramKind::JavaScript(source) => {
-                wasi.args(&["qjs", "--std", "--stack-size", JS_STACK_LIMIT, "-e", source]);
+                wasi.args(&["qjs", "--std", "--stack-size", JS_STACK_LIMIT, "-e", source])
+                    .args(judge_args);
                 match self.javascript.get() {
                     Some(Ok(pre)) => pre,
                     _ => anyhow::bail!("the JavaScript runtime is not loaded"),
                 }
             }
         };
+        if let Some(dir) = &judge_dir {
+            wasi.preopened_dir(dir, VALIDATOR_DIR, FsPerms::ReadOnly)?;
+        }
         let started = Instant::now();
-        // The wall-clock backstop: generous, since fuel is the real limit.
-        let backstop = Duration::from_millis(limits.time_limit_ms * 3 + 2_000);
+        // The wall-clock backstop: generous, since fuel is the real limit. A language whose
+        // fuel rate was raised to match its native speed runs that much longer on the wall.
+        let scale = program
+            .fuel_per_ms
+            .div_ceil(self.config.fuel_per_ms.max(1))
+            .max(1);
+        let backstop = Duration::from_millis(
+            limits
+                .time_limit_ms
+                .saturating_mul(3 * scale)
+                .saturating_add(2_000),
+        );
         let state = GuestState {
             wasi: wasi.build_p1(),
             limiter: RunLimiter::new(limits.memory_limit_bytes),
@@ -349,7 +452,7 @@ impl Inner {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        let fuel_budget = limits.time_limit_ms.saturating_mul(self.config.fuel_per_ms);
+        let fuel_budget = limits.time_limit_ms.saturating_mul(program.fuel_per_ms);
         store.set_fuel(fuel_budget)?;
         // Every tick, look at the run from outside: a full stdout or an exhausted wall-clock
         // budget ends it.
@@ -385,7 +488,7 @@ impl Inner {
             stdout,
             stderr: stderr.contents().to_vec(),
             fuel_used,
-            time_ms: fuel_used / self.config.fuel_per_ms.max(1),
+            time_ms: fuel_used / program.fuel_per_ms,
             wall,
             peak_memory_bytes: limiter.peak_memory as u64,
             memory_denied: limiter.memory_denied,
@@ -486,6 +589,10 @@ impl HostWallClock for FixedWallClock {
     }
 }
 
+/// Where the monotonic clock stands: not zero, because Go's runtime refuses to start on a
+/// clock that reads zero ("nanotime returning zero").
+const FIXED_MONOTONIC_NANOS: u64 = 1_000_000_000;
+
 /// A monotonic clock that never advances: guests that time themselves see no time pass, and
 /// fuel is what stops them.
 struct FixedMonotonicClock;
@@ -496,7 +603,7 @@ impl HostMonotonicClock for FixedMonotonicClock {
     }
 
     fn now(&self) -> u64 {
-        0
+        FIXED_MONOTONIC_NANOS
     }
 }
 

@@ -62,6 +62,7 @@ pub struct Jail {
 #[derive(Debug)]
 pub struct JailRun {
     pub status: JailStatus,
+    /// What the command printed, stdout then stderr.
     pub stderr: String,
 }
 
@@ -159,7 +160,8 @@ impl Jail {
             .env_clear()
             .env("PATH", "/usr/bin:/bin")
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            // Go's compiler prints its errors on stdout, the others on stderr: keep both.
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let output = command.output()?;
         let status = match output.status.code() {
@@ -172,7 +174,7 @@ impl Jail {
         };
         Ok(JailRun {
             status,
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stderr: String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned(),
         })
     }
 }

@@ -12,25 +12,72 @@ use crate::{
 /// Stdout beyond this is OLE (the expected answers of real problems are far smaller).
 pub const OUTPUT_LIMIT_BYTES: usize = 8 << 20;
 
+/// Limits of one validator run: a validator is trusted code, but a broken one must still stop.
+const VALIDATOR_TIME_LIMIT_MS: u64 = 10_000;
+const VALIDATOR_MEMORY_LIMIT_BYTES: usize = 256 << 20;
+/// A validator's stdout is not judged; this only bounds what a chatty one costs.
+const VALIDATOR_OUTPUT_LIMIT_BYTES: usize = 64 << 10;
+/// Kattis's exit codes for a validator's decision.
+const VALIDATOR_ACCEPT: i32 = 42;
+const VALIDATOR_REJECT: i32 = 43;
+
 /// The verdict of one run against its expected output, with a short reason for failures.
+///
+/// Under [`Checker::Validator`] no answer matches: runs judged by a validator go through
+/// `Sandbox::execute`, which runs it.
 pub fn verdict_of(
     outcome: &RunOutcome,
     expected: &[u8],
-    checker: Checker,
+    checker: &Checker,
+) -> (Verdict, Option<String>) {
+    verdict_with(outcome, |actual| {
+        Ok(outputs_match(checker, expected, actual))
+    })
+}
+
+/// The verdict of one run, where `accepts` decides a clean exit's output (`Err` is an internal
+/// error of the judge, with its reason). Limits and crashes are decided before the output is
+/// looked at, so nothing the program printed can turn them into an accepted answer.
+fn verdict_with(
+    outcome: &RunOutcome,
+    accepts: impl FnOnce(&[u8]) -> Result<bool, String>,
 ) -> (Verdict, Option<String>) {
     match &outcome.termination {
         Termination::OutputLimitExceeded => (Verdict::OLE, None),
         _ if outcome.stdout_overflowed => (Verdict::OLE, None),
         Termination::OutOfFuel | Termination::WallTimeout => (Verdict::TLE, None),
-        Termination::Exited(0) if outputs_match(checker, expected, &outcome.stdout) => {
-            (Verdict::AC, None)
-        }
-        Termination::Exited(0) => (Verdict::WA, None),
+        Termination::Exited(0) => match accepts(&outcome.stdout) {
+            Ok(true) => (Verdict::AC, None),
+            Ok(false) => (Verdict::WA, None),
+            Err(reason) => (Verdict::IE, Some(reason)),
+        },
         Termination::Exited(_) | Termination::Trapped(_) if outcome.memory_denied => {
             (Verdict::MLE, None)
         }
         Termination::Exited(code) => (Verdict::RTE, Some(format!("exit code {code}"))),
         Termination::Trapped(trap) => (Verdict::RTE, Some(trap.clone())),
+    }
+}
+
+/// What a validator's run decided, or why it decided nothing.
+fn validator_decision(outcome: &RunOutcome) -> Result<bool, String> {
+    match &outcome.termination {
+        Termination::Exited(VALIDATOR_ACCEPT) => Ok(true),
+        Termination::Exited(VALIDATOR_REJECT) => Ok(false),
+        Termination::Exited(code) => Err(format!("validator exited with code {code}")),
+        Termination::OutOfFuel | Termination::WallTimeout => {
+            Err("validator exceeded its time limit".to_owned())
+        }
+        Termination::OutputLimitExceeded => Err("validator exceeded its output limit".to_owned()),
+        Termination::Trapped(trap) => Err(format!("validator crashed: {trap}")),
+    }
+}
+
+fn internal_error() -> ExecutionResponse {
+    ExecutionResponse {
+        verdict: Verdict::IE,
+        compile_output: None,
+        tests: vec![],
     }
 }
 
@@ -49,12 +96,26 @@ impl Sandbox {
             }
             Err(CompileError::Internal(message)) => {
                 tracing::error!(error = %message, "compiler failure");
-                return ExecutionResponse {
-                    verdict: Verdict::IE,
-                    compile_output: None,
-                    tests: vec![],
-                };
+                return internal_error();
             }
+        };
+        // A validator that does not compile is the problem setter's mistake: IE, never CE.
+        let validator = match &request.checker {
+            Checker::Validator(validator) => {
+                match self.prepare(validator.language, &validator.source) {
+                    Ok(program) => Some(program),
+                    Err(e) => {
+                        tracing::error!(error = ?e, "the validator cannot be prepared");
+                        return internal_error();
+                    }
+                }
+            }
+            _ => None,
+        };
+        let validator_limits = RunLimits {
+            time_limit_ms: VALIDATOR_TIME_LIMIT_MS,
+            memory_limit_bytes: VALIDATOR_MEMORY_LIMIT_BYTES.min(self.config().max_memory_bytes),
+            output_limit_bytes: VALIDATOR_OUTPUT_LIMIT_BYTES,
         };
         let limits = RunLimits {
             time_limit_ms: request.time_limit_ms,
@@ -67,8 +128,22 @@ impl Sandbox {
             let (verdict, message, outcome) =
                 match self.run(&program, test.input.as_bytes(), limits) {
                     Ok(outcome) => {
-                        let (verdict, message) =
-                            verdict_of(&outcome, test.expected_output.as_bytes(), request.checker);
+                        let input = test.input.as_bytes();
+                        let expected = test.expected_output.as_bytes();
+                        let (verdict, message) = verdict_with(&outcome, |actual| {
+                            let Some(validator) = &validator else {
+                                return Ok(outputs_match(&request.checker, expected, actual));
+                            };
+                            let run = self
+                                .run_validator(validator, input, expected, actual, validator_limits)
+                                .map_err(|e| {
+                                    tracing::error!(error = %e, "sandbox failure");
+                                    "internal error".to_owned()
+                                })?;
+                            validator_decision(&run).inspect_err(|reason| {
+                                tracing::error!(%reason, "the validator failed");
+                            })
+                        });
                         (verdict, message, Some(outcome))
                     }
                     Err(e) => {

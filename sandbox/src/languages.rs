@@ -11,6 +11,28 @@ use serde::Serialize;
 
 use crate::{OUTPUT_LIMIT_BYTES, Sandbox, engine::COMPILE_LIMITS};
 
+/// Fuel per millisecond of each language, in percent of the configured `JOUST_FUEL_PER_MS`
+/// (which is C's). Measured with `sandbox/benches/calibrate.rs`: the fuel each runtime burns
+/// for the CPU work a native build of the same language (gcc, g++, rustc, go, CPython,
+/// QuickJS-ng) does in one millisecond, relative to C, rounded. So a time limit buys about the
+/// work it would on a native judge of that language; `docs/sandbox.md` has the measurement.
+pub fn fuel_percent(language: Language) -> u64 {
+    match language {
+        Language::C | Language::Cpp | Language::Rust => 100,
+        // Go's wasm code generator emits about 5 times the instructions of clang's for the
+        // same loop, while native Go is close to C.
+        Language::Go => 460,
+        Language::Python => 460,
+        // Against native QuickJS-ng, the same interpreter; Node.js's JIT would need about 20 times C's.
+        Language::JavaScript => 420,
+    }
+}
+
+/// Fuel units per millisecond of the time limit for `language`, given C's.
+pub(crate) fn fuel_per_ms(base: u64, language: Language) -> u64 {
+    (base.saturating_mul(fuel_percent(language)) / 100).max(1)
+}
+
 /// One language as contestants see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguageInfo {
@@ -34,7 +56,8 @@ pub struct LanguageLimits {
     pub default_memory_limit_mb: u64,
     pub max_memory_limit_mb: u64,
     pub output_limit_bytes: usize,
-    /// Fuel units per millisecond of the time limit.
+    /// Fuel units per millisecond of the time limit (`JOUST_FUEL_PER_MS` times the language's
+    /// calibrated multiplier).
     pub fuel_per_ms: u64,
     /// Present for compiled languages.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -63,7 +86,10 @@ impl Sandbox {
     }
 
     fn language_info(&self, id: Language) -> LanguageInfo {
-        let compiled = matches!(id, Language::C | Language::Cpp | Language::Rust);
+        let compiled = matches!(
+            id,
+            Language::C | Language::Cpp | Language::Rust | Language::Go
+        );
         let compile_command = match self.compiler(id) {
             Ok(Some(compiler)) => Some(compiler.command_line()),
             Ok(None) => None,
@@ -76,7 +102,7 @@ impl Sandbox {
             default_memory_limit_mb: DEFAULT_MEMORY_LIMIT_MB,
             max_memory_limit_mb: MAX_MEMORY_LIMIT_MB,
             output_limit_bytes: OUTPUT_LIMIT_BYTES,
-            fuel_per_ms: self.config().fuel_per_ms,
+            fuel_per_ms: fuel_per_ms(self.config().fuel_per_ms, id),
             compile_cpu_secs: compiled.then_some(COMPILE_LIMITS.cpu_secs),
             compile_wall_secs: compiled.then_some(COMPILE_LIMITS.wall_secs),
             compile_memory_bytes: compiled.then_some(COMPILE_LIMITS.address_space_bytes),
@@ -133,7 +159,9 @@ impl Sandbox {
                     "standard library only (no numpy); zlib, bz2, lzma, sqlite3, ssl and ctypes \
                      are missing",
                     "sys.maxsize is 2**31 - 1 (integers are still unbounded)",
-                    "about 2.5 times slower than native CPython",
+                    "about 4 times slower than native CPython on the wall, but a time limit \
+                     buys about the work native CPython does in it (4.6 times C's fuel per \
+                     millisecond)",
                     NO_THREADS,
                     CLOCK,
                 ],
@@ -145,9 +173,28 @@ impl Sandbox {
                 &[
                     "read input with std.in.readAsString() (or std.in.getline()); print with \
                      console.log",
-                    "an interpreter, not a JIT: about 5 times slower than Node.js",
+                    "an interpreter, not a JIT: a time limit buys about the work native \
+                     QuickJS does in it (4.2 times C's fuel per millisecond), about 20 times \
+                     less than Node.js would do",
                     "10 000 nested calls fit on the stack; runaway recursion is a runtime \
                      error",
+                    NO_THREADS,
+                    CLOCK,
+                ],
+            ),
+            Language::Go => (
+                "Go",
+                "Go 1.27.3 (GOOS=wasip1 GOARCH=wasm), standard library only",
+                "main.wasm",
+                &[
+                    "no modules: only the standard library is available; the package must be \
+                     main",
+                    "int and uint are 64 bits, but uintptr is 32 bits and one program has at \
+                     most 4 GiB of memory",
+                    "goroutines work but run on one thread: there is no parallelism",
+                    "the runtime and garbage collector count toward the time and memory limits; \
+                     a time limit buys about the work native Go does in it (4.6 times C's fuel \
+                     per millisecond)",
                     NO_THREADS,
                     CLOCK,
                 ],

@@ -17,8 +17,11 @@ mod run;
 
 pub use checker::outputs_match;
 pub use compile::CompileError;
-pub use engine::{COMPILE_LIMITS, Program, Sandbox, SandboxConfig};
+pub use engine::{
+    COMPILE_LIMITS, Program, Sandbox, SandboxConfig, VALIDATOR_ANSWER, VALIDATOR_DIR,
+    VALIDATOR_INPUT,
+};
 pub use jail::JailLimits;
 pub use judging::{OUTPUT_LIMIT_BYTES, verdict_of};
-pub use languages::{LanguageInfo, LanguageLimits};
+pub use languages::{LanguageInfo, LanguageLimits, fuel_percent};
 pub use run::{RunLimits, RunOutcome, Termination};

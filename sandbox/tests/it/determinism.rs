@@ -74,3 +74,24 @@ fn clocks_and_randomness_are_fixed_for_interpreters() {
         }
     }
 }
+
+#[test]
+fn each_language_gets_its_calibrated_fuel_rate() {
+    // A time limit buys `limit × JOUST_FUEL_PER_MS × multiplier` fuel, and the reported time
+    // divides by the same rate, so a program that runs out reports exactly its limit.
+    for (language, source) in [
+        (
+            Language::C,
+            "int main(void) { volatile unsigned x = 0; for (;;) x++; }",
+        ),
+        (Language::Python, "while True: pass"),
+    ] {
+        let program = sandbox().prepare(language, source).expect("prepares");
+        let outcome = sandbox().run(&program, b"", limits(50)).unwrap();
+        assert_eq!(outcome.termination, Termination::OutOfFuel, "{language}");
+        let rate = FUEL_PER_MS * joust_sandbox::fuel_percent(language) / 100;
+        assert_eq!(outcome.fuel_used, 50 * rate, "{language}");
+        assert_eq!(outcome.time_ms, 50, "{language}");
+    }
+    assert!(joust_sandbox::fuel_percent(Language::Python) > 100);
+}

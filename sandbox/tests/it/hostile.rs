@@ -85,7 +85,7 @@ fn every_hostile_program_gets_its_verdict_and_leaks_nothing() {
             }
             Ok(program) => {
                 let outcome = sandbox().run(&program, INPUT, limits).unwrap();
-                let (verdict, message) = verdict_of(&outcome, EXPECTED, Checker::Tokens);
+                let (verdict, message) = verdict_of(&outcome, EXPECTED, &Checker::Tokens);
                 let texts = vec![
                     String::from_utf8_lossy(&outcome.stdout).into_owned(),
                     String::from_utf8_lossy(&outcome.stderr).into_owned(),

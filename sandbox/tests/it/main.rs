@@ -4,10 +4,12 @@
 mod c;
 mod cpp;
 mod determinism;
+mod go;
 mod hostile;
 mod javascript;
 mod python;
 mod rust;
+mod validators;
 
 use std::{path::PathBuf, sync::OnceLock};
 

@@ -56,9 +56,10 @@ pub struct TestCase {
 
 /// How a program's output is compared with the expected answer.
 ///
-/// On the wire: `"exact"`, `"tokens"`, or
-/// `{"float": {"abs_tolerance": 1e-6, "rel_tolerance": 1e-6}}`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+/// On the wire: `"exact"`, `"tokens"`,
+/// `{"float": {"abs_tolerance": 1e-6, "rel_tolerance": 1e-6}}`, or
+/// `{"validator": {"language": "python", "source": "..."}}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Checker {
     /// Byte-exact after trimming trailing whitespace of each line and trailing blank lines.
@@ -75,6 +76,19 @@ pub enum Checker {
         #[serde(default)]
         rel_tolerance: f64,
     },
+    /// A problem-specific program decides (Kattis convention): it runs in the sandbox with the
+    /// contestant's output on stdin and the test input and expected answer as read-only files,
+    /// and exits 42 to accept, 43 to reject; anything else is an internal error of the judge.
+    /// See `docs/sandbox.md`.
+    Validator(Validator),
+}
+
+/// The program behind [`Checker::Validator`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Validator {
+    pub language: Language,
+    pub source: String,
 }
 
 /// Largest tolerance a request may ask for: beyond it nearly any answer would pass.
@@ -112,17 +126,29 @@ impl Checker {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if let Checker::Float {
-            abs_tolerance,
-            rel_tolerance,
-        } = *self
-        {
-            let valid = |t: f64| (0.0..=MAX_TOLERANCE).contains(&t);
-            if !valid(abs_tolerance) || !valid(rel_tolerance) {
-                return Err(format!(
-                    "checker tolerances must be between 0 and {MAX_TOLERANCE}"
-                ));
+        match self {
+            Checker::Float {
+                abs_tolerance,
+                rel_tolerance,
+            } => {
+                let valid = |t: f64| (0.0..=MAX_TOLERANCE).contains(&t);
+                if !valid(*abs_tolerance) || !valid(*rel_tolerance) {
+                    return Err(format!(
+                        "checker tolerances must be between 0 and {MAX_TOLERANCE}"
+                    ));
+                }
             }
+            Checker::Validator(validator) => {
+                if validator.source.len() > MAX_SOURCE_BYTES {
+                    return Err(format!(
+                        "checker validator source is larger than {MAX_SOURCE_BYTES} bytes"
+                    ));
+                }
+                if validator.source.trim().is_empty() {
+                    return Err("checker validator source is empty".into());
+                }
+            }
+            Checker::Exact | Checker::Tokens => {}
         }
         Ok(())
     }
@@ -341,6 +367,41 @@ mod tests {
         ] {
             request.checker = float(abs, rel);
             assert!(request.validate().is_err(), "{abs} {rel}");
+        }
+    }
+
+    #[test]
+    fn validator_checker_round_trips_through_json_and_is_validated() {
+        let checker: Checker = serde_json::from_str(
+            r#"{"validator": {"language": "python", "source": "raise SystemExit(42)"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            checker,
+            Checker::Validator(Validator {
+                language: Language::Python,
+                source: "raise SystemExit(42)".into(),
+            })
+        );
+        let mut request = ExecutionRequest {
+            language: Language::C,
+            source: "int main(void) { return 0; }".into(),
+            tests: vec![TestCase {
+                input: String::new(),
+                expected_output: String::new(),
+            }],
+            time_limit_ms: DEFAULT_TIME_LIMIT_MS,
+            memory_limit_mb: DEFAULT_MEMORY_LIMIT_MB,
+            checker,
+            run_all: false,
+        };
+        assert_eq!(request.validate(), Ok(()));
+        for source in [" \n".to_owned(), "#".repeat(MAX_SOURCE_BYTES + 1)] {
+            request.checker = Checker::Validator(Validator {
+                language: Language::Python,
+                source,
+            });
+            assert!(request.validate().is_err());
         }
     }
 }

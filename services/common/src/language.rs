@@ -10,15 +10,17 @@ pub enum Language {
     Rust,
     Python,
     JavaScript,
+    Go,
 }
 
 impl Language {
-    pub const ALL: [Language; 5] = [
+    pub const ALL: [Language; 6] = [
         Language::C,
         Language::Cpp,
         Language::Rust,
         Language::Python,
         Language::JavaScript,
+        Language::Go,
     ];
 
     /// The name used on the wire, in metrics labels and in the database.
@@ -29,6 +31,7 @@ impl Language {
             Language::Rust => "rust",
             Language::Python => "python",
             Language::JavaScript => "javascript",
+            Language::Go => "go",
         }
     }
 

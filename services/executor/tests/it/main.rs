@@ -185,8 +185,21 @@ async fn lists_every_language_with_toolchain_limits_and_caveats() {
         .iter()
         .map(|l| l["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["c", "cpp", "rust", "python", "javascript"]);
+    assert_eq!(ids, ["c", "cpp", "rust", "python", "javascript", "go"]);
     let by_id = |id: &str| languages.iter().find(|l| l["id"] == id).unwrap();
+
+    // Go compiles and links in two jailed steps; both show without host paths.
+    let go = by_id("go")["compile_command"].as_str().unwrap().to_owned();
+    for part in [
+        "compile -p main",
+        "main.go",
+        "&& link",
+        "-o main.wasm",
+        "importcfg",
+    ] {
+        assert!(go.contains(part), "{go}");
+    }
+    assert!(!go.contains("/job") && !go.contains(".cache"), "{go}");
 
     let cpp = by_id("cpp");
     let command = cpp["compile_command"].as_str().unwrap();
