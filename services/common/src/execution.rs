@@ -293,6 +293,22 @@ pub struct ErrorDetail {
 mod tests {
     use super::*;
 
+    /// A valid request judged with `checker`.
+    fn request_with(checker: Checker) -> ExecutionRequest {
+        ExecutionRequest {
+            language: Language::C,
+            source: "int main(void) { return 0; }".into(),
+            tests: vec![TestCase {
+                input: String::new(),
+                expected_output: String::new(),
+            }],
+            time_limit_ms: DEFAULT_TIME_LIMIT_MS,
+            memory_limit_mb: DEFAULT_MEMORY_LIMIT_MB,
+            checker,
+            run_all: false,
+        }
+    }
+
     fn float(abs_tolerance: f64, rel_tolerance: f64) -> Checker {
         Checker::Float {
             abs_tolerance,
@@ -346,18 +362,7 @@ mod tests {
             r#""tokens""#
         );
 
-        let mut request = ExecutionRequest {
-            language: Language::C,
-            source: "int main(void) { return 0; }".into(),
-            tests: vec![TestCase {
-                input: String::new(),
-                expected_output: String::new(),
-            }],
-            time_limit_ms: DEFAULT_TIME_LIMIT_MS,
-            memory_limit_mb: DEFAULT_MEMORY_LIMIT_MB,
-            checker,
-            run_all: false,
-        };
+        let mut request = request_with(checker);
         assert_eq!(request.validate(), Ok(()));
         for (abs, rel) in [
             (-1.0, 0.0),
@@ -383,18 +388,7 @@ mod tests {
                 source: "raise SystemExit(42)".into(),
             })
         );
-        let mut request = ExecutionRequest {
-            language: Language::C,
-            source: "int main(void) { return 0; }".into(),
-            tests: vec![TestCase {
-                input: String::new(),
-                expected_output: String::new(),
-            }],
-            time_limit_ms: DEFAULT_TIME_LIMIT_MS,
-            memory_limit_mb: DEFAULT_MEMORY_LIMIT_MB,
-            checker,
-            run_all: false,
-        };
+        let mut request = request_with(checker);
         assert_eq!(request.validate(), Ok(()));
         for source in [" \n".to_owned(), "#".repeat(MAX_SOURCE_BYTES + 1)] {
             request.checker = Checker::Validator(Validator {
