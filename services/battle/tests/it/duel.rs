@@ -265,22 +265,7 @@ async fn a_retried_submit_with_the_same_key_is_one_submission() {
     let app = spawn_app(Duration::ZERO).await;
     let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
     let state = app.state.clone();
-    let challenge = battles::create_challenge(
-        state.clone(),
-        ada.clone(),
-        CreateChallenge { problem: None },
-    )
-    .await
-    .unwrap();
-    let battle = battles::accept_challenge(
-        state.clone(),
-        bo,
-        AcceptChallenge {
-            code: challenge.code,
-        },
-    )
-    .await
-    .unwrap();
+    let battle = app.duel(&ada, &bo).await;
     let keyed = || Submit {
         idempotency_key: Some("retry-1".into()),
         ..sum_submit(battle.battle_id)

@@ -6,32 +6,13 @@ use std::time::{Duration, Instant};
 use joust_battle::{
     AppState,
     auth::Player,
-    battles::{self, AcceptChallenge, BattleCreated, CreateChallenge, Rematch, Resign, Resume},
+    battles::{self, Rematch, Resign, Resume},
     error::ApiError,
     presence,
 };
 use uuid::Uuid;
 
 use crate::{TestApp, spawn_app, spawn_app_with};
-
-async fn duel(app: &TestApp, a: &Player, b: &Player) -> BattleCreated {
-    let challenge = battles::create_challenge(
-        app.state.clone(),
-        a.clone(),
-        CreateChallenge { problem: None },
-    )
-    .await
-    .unwrap();
-    battles::accept_challenge(
-        app.state.clone(),
-        b.clone(),
-        AcceptChallenge {
-            code: challenge.code,
-        },
-    )
-    .await
-    .unwrap()
-}
 
 /// `(status, outcome, winner)` of a battle.
 async fn outcome(app: &TestApp, battle_id: Uuid) -> (String, Option<String>, Option<Uuid>) {
@@ -74,7 +55,7 @@ async fn a_battle_past_its_end_is_a_draw_exactly_once() {
     })
     .await;
     let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
-    let battle = duel(&app, &ada, &bo).await;
+    let battle = app.duel(&ada, &bo).await;
 
     // The sweeper starts the battle and, once `ends_at` passes, ends it.
     wait_until_finished(&app, battle.battle_id, Duration::from_secs(10)).await;
@@ -118,7 +99,7 @@ async fn concurrent_sweeps_finish_an_overdue_battle_once() {
     let battles_ids: Vec<Uuid> = {
         let mut ids = Vec::new();
         for _ in 0..3 {
-            ids.push(duel(&app, &ada, &bo).await.battle_id);
+            ids.push(app.duel(&ada, &bo).await.battle_id);
         }
         ids
     };
@@ -166,7 +147,7 @@ async fn resigning_gives_the_opponent_the_win() {
         app.guest("bo").await,
         app.guest("eve").await,
     );
-    let battle = duel(&app, &ada, &bo).await;
+    let battle = app.duel(&ada, &bo).await;
     let resign = |player: &Player| {
         battles::resign(
             app.state.clone(),
@@ -206,7 +187,7 @@ async fn both_players_asking_for_a_rematch_get_one_battle() {
         app.guest("bo").await,
         app.guest("eve").await,
     );
-    let battle = duel(&app, &ada, &bo).await;
+    let battle = app.duel(&ada, &bo).await;
     let rematch = |player: &Player| {
         battles::rematch(
             app.state.clone(),
@@ -266,7 +247,7 @@ async fn a_seat_is_held_through_the_grace_period_and_forfeited_after_it() {
     })
     .await;
     let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
-    let battle = duel(&app, &ada, &bo).await;
+    let battle = app.duel(&ada, &bo).await;
     battles::start_if_due(&app.state, battle.battle_id)
         .await
         .unwrap();
@@ -316,7 +297,7 @@ async fn a_battle_is_not_drawn_while_a_submission_made_in_time_awaits_its_verdic
     })
     .await;
     let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
-    let battle = duel(&app, &ada, &bo).await;
+    let battle = app.duel(&ada, &bo).await;
     battles::start_if_due(&app.state, battle.battle_id)
         .await
         .unwrap();

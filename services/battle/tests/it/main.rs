@@ -74,6 +74,27 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
 }
 
 impl TestApp {
+    /// A battle between `a` and `b`: `a` challenges, `b` accepts.
+    pub async fn duel(&self, a: &Player, b: &Player) -> joust_battle::battles::BattleCreated {
+        use joust_battle::battles::{self, AcceptChallenge, CreateChallenge};
+        let challenge = battles::create_challenge(
+            self.state.clone(),
+            a.clone(),
+            CreateChallenge { problem: None },
+        )
+        .await
+        .unwrap();
+        battles::accept_challenge(
+            self.state.clone(),
+            b.clone(),
+            AcceptChallenge {
+                code: challenge.code,
+            },
+        )
+        .await
+        .unwrap()
+    }
+
     /// The value of an unlabelled metric on `/metrics` (0 when absent).
     pub async fn metric(&self, name: &str) -> f64 {
         let text = self
