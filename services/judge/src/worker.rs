@@ -97,6 +97,15 @@ pub async fn run(
                     });
                 }
             }
+            Err(e) if e.code() == Some("NOGROUP") => {
+                // The stream or its group is gone (Redis lost its data, or the key was deleted):
+                // recreate them from the start of whatever the stream now holds.
+                tracing::warn!("the submissions consumer group is missing; recreating it");
+                if let Err(e) = ensure_group(&mut redis, &stream).await {
+                    tracing::warn!(error = %e, "recreating the consumer group failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "reading the submissions stream failed");
                 tokio::time::sleep(Duration::from_secs(1)).await;

@@ -363,3 +363,31 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
     proxy.delay_ms.store(0, Ordering::SeqCst);
     assert!(pool.execute(&request(SUM_C)).await.is_ok());
 }
+
+#[tokio::test]
+async fn a_lost_stream_and_group_are_recreated_and_judging_goes_on() {
+    let port = free_port();
+    let _executor = start_executor(port).await;
+    let stores = TestStores::new().await;
+    let (a, _b, battle) = running_battle(&stores.pool).await;
+    let judge = spawn_judge(judge_settings(
+        &stores,
+        &[format!("http://127.0.0.1:{port}")],
+    ))
+    .await;
+    let before = queue_submission(&stores, battle, a, "c", WRONG_C).await;
+    assert_eq!(wait_for_verdict(&stores.pool, before).await, "WA");
+
+    // Redis loses the stream with its consumer group.
+    let mut redis = redis_connection(&stores).await;
+    let _: i64 = redis::cmd("DEL")
+        .arg(joust_common::queue::submissions_stream(
+            &stores.redis_prefix,
+        ))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    let after = queue_submission(&stores, battle, a, "c", SUM_C).await;
+    assert_eq!(wait_for_verdict(&stores.pool, after).await, "AC");
+    judge.stop().await;
+}
