@@ -6,6 +6,7 @@ pub mod apply;
 mod executors;
 mod metrics;
 mod queue_metrics;
+pub mod requeue;
 pub mod settings;
 mod startup;
 pub mod worker;

@@ -40,7 +40,7 @@ impl Metrics {
             attempts: counter_vec(
                 &registry,
                 "judge_attempts_total",
-                "Judging attempts, by outcome (judged, duplicate, delayed, failed, dead_lettered, missing, malformed).",
+                "Judging attempts, by outcome (judged, duplicate, delayed, failed, dead_lettered, requeued, missing, malformed).",
                 &["outcome"],
             ),
             breaker_transitions: counter_vec(

@@ -34,6 +34,9 @@ pub struct Settings {
     /// `JOUST_JUDGE_MAX_ATTEMPTS`: failed attempts (not outages) before a submission is
     /// dead-lettered.
     pub max_attempts: i32,
+    /// `JOUST_JUDGE_REQUEUE_AFTER_MS`: a submission still queued this long after it was made,
+    /// with no outage to explain it, is put back on the stream (its entry was lost).
+    pub requeue_after: Duration,
 }
 
 impl Settings {
@@ -65,6 +68,7 @@ impl Settings {
             retry_delay: Duration::from_millis(env_or("JOUST_JUDGE_RETRY_MS", 1_000)?),
             claim_idle: Duration::from_millis(env_or("JOUST_JUDGE_CLAIM_IDLE_MS", 30_000)?),
             max_attempts: env_or("JOUST_JUDGE_MAX_ATTEMPTS", 3)?,
+            requeue_after: Duration::from_millis(env_or("JOUST_JUDGE_REQUEUE_AFTER_MS", 300_000)?),
         })
     }
 }

@@ -8,7 +8,9 @@ use joust_common::{db, ops};
 use sqlx::PgPool;
 use tokio::{net::TcpListener, sync::watch};
 
-use crate::{ExecutorPolicy, ExecutorPool, Settings, metrics::Metrics, queue_metrics, worker};
+use crate::{
+    ExecutorPolicy, ExecutorPool, Settings, metrics::Metrics, queue_metrics, requeue, worker,
+};
 
 /// What the worker needs. Cheap to clone.
 #[derive(Clone)]
@@ -22,6 +24,7 @@ pub struct JudgeState {
     pub retry_delay: Duration,
     pub claim_idle: Duration,
     pub max_attempts: i32,
+    pub requeue_after: Duration,
     pub metrics: Metrics,
 }
 
@@ -75,6 +78,7 @@ impl Application {
             retry_delay: settings.retry_delay,
             claim_idle: settings.claim_idle,
             max_attempts: settings.max_attempts,
+            requeue_after: settings.requeue_after,
             metrics: metrics.clone(),
         };
         let router = ops::routes(metrics.registry.clone(), ops::store_readiness(pool, redis));
@@ -115,6 +119,7 @@ impl Application {
             self.state.metrics.clone(),
             stop_rx.clone(),
         ));
+        let requeuer = tokio::spawn(requeue::run(self.state.clone(), stop_rx.clone()));
         let worker = tokio::spawn(worker::run(self.state, self.stream_redis, stop_rx));
         tokio::spawn(async move {
             stop.await;
@@ -123,6 +128,7 @@ impl Application {
         let served = server.await;
         let _ = worker.await;
         let _ = sampler.await;
+        let _ = requeuer.await;
         served
     }
 }

@@ -391,3 +391,54 @@ async fn a_lost_stream_and_group_are_recreated_and_judging_goes_on() {
     assert_eq!(wait_for_verdict(&stores.pool, after).await, "AC");
     judge.stop().await;
 }
+
+#[tokio::test]
+async fn submissions_whose_stream_entries_were_lost_are_requeued_and_judged_once() {
+    let port = free_port();
+    let _executor = start_executor(port).await;
+    let stores = TestStores::new().await;
+    let (a, b, battle) = running_battle(&stores.pool).await;
+    // Stored long ago, never on the stream (or lost with it); one more that is recent.
+    let mut lost = Vec::new();
+    for user in [a, b] {
+        let id = Uuid::new_v4();
+        sqlx::query(
+            "INSERT INTO submissions (id, battle_id, user_id, language, source, enqueued, created_at)
+             VALUES ($1, $2, $3, 'c', $4, true, now() - interval '10 minutes')",
+        )
+        .bind(id)
+        .bind(battle)
+        .bind(user)
+        .bind(WRONG_C)
+        .execute(&stores.pool)
+        .await
+        .unwrap();
+        lost.push(id);
+    }
+    let mut settings = judge_settings(&stores, &[format!("http://127.0.0.1:{port}")]);
+    settings.requeue_after = Duration::from_secs(60);
+    let judge = spawn_judge(settings).await;
+    for id in &lost {
+        assert_eq!(wait_for_verdict(&stores.pool, *id).await, "WA");
+        assert_eq!(judged_events(&stores.pool, *id).await, 1);
+    }
+    // A recent queued submission is left to the stream: it is not requeued.
+    let recent = Uuid::new_v4();
+    sqlx::query("INSERT INTO submissions (id, battle_id, user_id, language, source) VALUES ($1, $2, $3, 'c', $4)")
+        .bind(recent)
+        .bind(battle)
+        .bind(a)
+        .bind(SUM_C)
+        .execute(&stores.pool)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(verdict(&stores.pool, recent).await, None);
+    assert!(
+        judge
+            .metrics()
+            .await
+            .contains(r#"judge_attempts_total{outcome="requeued"} 2"#)
+    );
+    judge.stop().await;
+}

@@ -124,6 +124,7 @@ pub fn judge_settings(stores: &TestStores, executors: &[String]) -> Settings {
         retry_delay: Duration::from_millis(200),
         claim_idle: Duration::from_millis(1_500),
         max_attempts: 3,
+        requeue_after: Duration::from_secs(300),
     }
 }
 
