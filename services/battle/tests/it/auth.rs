@@ -58,15 +58,7 @@ async fn operational_endpoints_answer() {
         assert_eq!(response.status().as_u16(), 200, "{path}");
     }
     app.guest("metrics").await;
-    let metrics = app
-        .http
-        .get(format!("{}/metrics", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics_text().await;
     assert!(
         metrics.contains(r#"handler_duration_seconds_count{handler="auth:guest"} 1"#),
         "{metrics}"

@@ -183,10 +183,7 @@ async fn submissions_are_validated_before_anything_is_stored() {
             "{result:?}"
         );
     }
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
-        .fetch_one(&app.stores.pool)
-        .await
-        .unwrap();
+    let count = app.count("submissions").await;
     assert_eq!(count, 0);
 }
 
@@ -220,10 +217,7 @@ async fn racing_acceptances_create_exactly_one_battle() {
         r,
         Ok(_) | Err(ApiError::ChallengeUnavailable) | Err(ApiError::LockBusy)
     )));
-    let battles: i64 = sqlx::query_scalar("SELECT count(*) FROM battles")
-        .fetch_one(&app.stores.pool)
-        .await
-        .unwrap();
+    let battles = app.count("battles").await;
     assert_eq!(battles, 1);
 }
 
@@ -287,10 +281,7 @@ async fn a_retried_submit_with_the_same_key_is_one_submission() {
         assert_eq!(result.unwrap().unwrap().submission_id, first.submission_id);
     }
 
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
-        .fetch_one(&app.stores.pool)
-        .await
-        .unwrap();
+    let rows = app.count("submissions").await;
     assert_eq!(rows, 1);
     let mut redis = state.redis.clone();
     let queued: i64 = redis::cmd("XLEN")

@@ -95,17 +95,28 @@ impl TestApp {
         .unwrap()
     }
 
-    /// The value of an unlabelled metric on `/metrics` (0 when absent).
-    pub async fn metric(&self, name: &str) -> f64 {
-        let text = self
+    /// The whole `/metrics` page.
+    pub async fn metrics_text(&self) -> String {
+        let response = self
             .http
             .get(format!("{}/metrics", self.url))
             .send()
             .await
-            .unwrap()
-            .text()
-            .await
             .unwrap();
+        response.text().await.unwrap()
+    }
+
+    /// Rows in `table` of this test's database.
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}")))
+            .fetch_one(&self.stores.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The value of an unlabelled metric on `/metrics` (0 when absent).
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = self.metrics_text().await;
         let prefix = format!("{name} ");
         text.lines()
             .find_map(|l| l.strip_prefix(prefix.as_str()))

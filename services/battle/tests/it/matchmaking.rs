@@ -124,10 +124,7 @@ async fn players_are_paired_closest_rating_first_within_their_language() {
         join(&app, &dee, "cobol").await,
         Err(ApiError::InvalidPayload(_))
     ));
-    let battles: i64 = sqlx::query_scalar("SELECT count(*) FROM battles")
-        .fetch_one(&app.stores.pool)
-        .await
-        .unwrap();
+    let battles = app.count("battles").await;
     assert_eq!(battles, 1);
 }
 
