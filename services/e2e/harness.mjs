@@ -93,10 +93,7 @@ export async function startStack({ countdownMs = 300, battleInstances = 1, battl
       }
     }
     execFileSync("psql", [...pgAdmin, "-c", `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`]);
-    const keys = execFileSync("redis-cli", ["--scan", "--pattern", `${redisPrefix}*`], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean);
-    if (keys.length) execFileSync("redis-cli", ["del", ...keys]);
+    deleteRedisKeys(redisPrefix);
   };
   try {
     if (judge) {
@@ -121,6 +118,15 @@ export async function startStack({ countdownMs = 300, battleInstances = 1, battl
     throw e;
   }
   return stack;
+}
+
+/** Deletes every Redis key under `prefix` (one deployment's data); returns how many there were. */
+export function deleteRedisKeys(prefix) {
+  const keys = execFileSync("redis-cli", ["--scan", "--pattern", `${prefix}*`], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  if (keys.length) execFileSync("redis-cli", ["del", ...keys]);
+  return keys.length;
 }
 
 /** Creates a guest player through the HTTP API: `{ name, userId, token }`. */
@@ -186,9 +192,13 @@ export async function connectAs(battleUrl, { name, userId, token }) {
   };
 }
 
-/** The value of an unlabelled counter or gauge on a service's `/metrics` (0 when absent). */
-export async function metric(serviceUrl, name) {
+/**
+ * The value of a counter or gauge on a service's `/metrics` (0 when absent); `labels` is the
+ * label set as printed, e.g. `priority="normal"`, or empty for an unlabelled metric.
+ */
+export async function metric(serviceUrl, name, labels = "") {
   const text = await (await fetch(`${serviceUrl}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(" ")[1]) : 0;
+  const series = labels ? `${name}{${labels}} ` : `${name} `;
+  const line = text.split("\n").find((l) => l.startsWith(series));
+  return line ? Number(line.slice(series.length)) : 0;
 }

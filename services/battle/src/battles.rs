@@ -14,7 +14,7 @@ use serde_json::json;
 use sqlx::{PgConnection, Row};
 use uuid::Uuid;
 
-use crate::{AppState, auth::Player, error::ApiError, lock};
+use crate::{AppState, auth::Player, error::ApiError, lock, snapshot::BattleSnapshot};
 
 const SEEDED_PROBLEM_SLUG: &str = "sum-of-two";
 /// Characters of an invite code: no 0/O or 1/I, to read aloud.
@@ -212,7 +212,7 @@ async fn insert_battle(
          VALUES ($1, $2, $3, $4, $5, 'countdown', $6,
                  now() + make_interval(secs => $7::float8 / 1000),
                  now() + make_interval(secs => ($7::float8 + $8::float8) / 1000))
-         RETURNING starts_at",
+         RETURNING starts_at, ends_at",
     )
     .bind(battle_id)
     .bind(new.problem_id)
@@ -224,13 +224,14 @@ async fn insert_battle(
     .bind(state.battle_length.as_millis() as f64)
     .fetch_one(&mut *tx)
     .await;
-    let starts_at: chrono::DateTime<chrono::Utc> = match inserted {
-        Ok(row) => row.try_get("starts_at")?,
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(ApiError::BattleExists);
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (starts_at, ends_at): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
+        match inserted {
+            Ok(row) => (row.try_get("starts_at")?, row.try_get("ends_at")?),
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(ApiError::BattleExists);
+            }
+            Err(e) => return Err(e.into()),
+        };
     let names: Vec<(Uuid, String)> =
         sqlx::query_as("SELECT id, name FROM users WHERE id = ANY($1)")
             .bind(new.players.to_vec())
@@ -251,7 +252,12 @@ async fn insert_battle(
         tx,
         battle_id,
         "battle.created",
-        json!({ "players": players_json, "starts_at": starts_at, "countdown_ms": countdown_ms }),
+        json!({
+            "players": players_json,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "countdown_ms": countdown_ms,
+        }),
     )
     .await?;
     Ok((
@@ -429,19 +435,6 @@ pub async fn start_if_due(state: &AppState, battle_id: Uuid) -> Result<(), ApiEr
     Ok(())
 }
 
-/// The players and status of a battle, or `None` when there is no such battle.
-pub(crate) async fn battle_players(
-    conn: &mut PgConnection,
-    battle_id: Uuid,
-) -> Result<Option<(Vec<Uuid>, String)>, ApiError> {
-    let row: Option<(Uuid, Uuid, String)> =
-        sqlx::query_as("SELECT player_a, player_b, status FROM battles WHERE id = $1")
-            .bind(battle_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(row.map(|(a, b, status)| (vec![a, b], status)))
-}
-
 struct BattleAccess {
     status: String,
     players: Vec<Uuid>,
@@ -596,10 +589,38 @@ pub async fn resume(state: AppState, player: Player, req: Resume) -> Result<Resu
         ));
     }
     start_if_due(&state, req.battle_id).await?;
+    let snapshot = state
+        .snapshots
+        .load(req.battle_id)
+        .await?
+        .ok_or(ApiError::BattleNotFound)?;
+    if !snapshot.player_ids().contains(&player.id) {
+        return Err(ApiError::NotAParticipant);
+    }
     let mut conn = state.pool.acquire().await?;
-    battle_access(&mut conn, &player, req.battle_id).await?;
     let events = battle_events::since(&mut conn, req.battle_id, req.last_seq).await?;
     Ok(Resumed { events })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateQuery {
+    pub battle_id: Uuid,
+}
+
+/// What a battle looks like now (players, status, problem, progress, result), for a client
+/// drawing its screen after a reload. Battles are public, like spectating: any player may ask.
+pub async fn battle_state(
+    state: AppState,
+    _player: Player,
+    req: StateQuery,
+) -> Result<BattleSnapshot, ApiError> {
+    start_if_due(&state, req.battle_id).await?;
+    state
+        .snapshots
+        .load(req.battle_id)
+        .await?
+        .ok_or(ApiError::BattleNotFound)
 }
 
 /// The player gives up: the opponent wins by forfeit.

@@ -15,12 +15,7 @@ use socketioxide::extract::SocketRef;
 use uuid::Uuid;
 
 use crate::{
-    AppState,
-    auth::Player,
-    battles::{Resumed, battle_players},
-    error::ApiError,
-    outbox::Priority,
-    startup::Adapter,
+    AppState, auth::Player, battles::Resumed, error::ApiError, outbox::Priority, startup::Adapter,
 };
 
 /// Longest chat message, in characters.
@@ -109,31 +104,36 @@ pub async fn spectate(
             "last_seq must not be negative".into(),
         ));
     }
-    let mut conn = state.pool.acquire().await?;
-    battle_players(&mut conn, req.battle_id)
+    state
+        .snapshots
+        .load(req.battle_id)
         .await?
         .ok_or(ApiError::BattleNotFound)?;
     // Join before reading the log, so that an event committed in between is not missed (it
     // may arrive twice; clients skip seqs they have).
     socket.join(battle_room(req.battle_id));
+    let mut conn = state.pool.acquire().await?;
     let events = joust_common::battle_events::since(&mut conn, req.battle_id, req.last_seq).await?;
     Ok(Resumed { events })
 }
 
-/// The battle's players, if `player` is one of them.
+/// The battle's players, if `player` is one of them and the battle is not over (from the
+/// battle's snapshot: these are the hottest paths).
 async fn players_of(
     state: &AppState,
     player: &Player,
     battle_id: Uuid,
 ) -> Result<Vec<Uuid>, ApiError> {
-    let mut conn = state.pool.acquire().await?;
-    let (players, status) = battle_players(&mut conn, battle_id)
+    let snapshot = state
+        .snapshots
+        .load(battle_id)
         .await?
         .ok_or(ApiError::BattleNotFound)?;
+    let players = snapshot.player_ids();
     if !players.contains(&player.id) {
         return Err(ApiError::NotAParticipant);
     }
-    if status == "finished" {
+    if snapshot.status == "finished" {
         return Err(ApiError::BattleFinished);
     }
     Ok(players)

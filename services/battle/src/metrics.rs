@@ -29,6 +29,10 @@ pub struct Metrics {
     pub pubsub_roundtrip: Histogram,
     /// Players who came back while a reconnect grace period held their seat.
     pub reconnects: IntCounter,
+    /// Battle snapshot reads, by where the answer came from (`cache`, or `log` when rebuilt).
+    pub snapshot_reads: IntCounterVec,
+    /// Snapshot reads and writes Redis failed (the log answered instead), by operation.
+    pub snapshot_failures: IntCounterVec,
 }
 
 impl Metrics {
@@ -83,7 +87,27 @@ impl Metrics {
         registry
             .register(Box::new(pubsub_roundtrip.clone()))
             .expect("metric is registered once");
+        let snapshot_reads = counter_vec(
+            &registry,
+            "battle_snapshot_reads_total",
+            "Battle state reads, by source: the Redis snapshot (cache) or a replay of the event log (log).",
+            &["source"],
+        );
+        let snapshot_failures = counter_vec(
+            &registry,
+            "battle_snapshot_failures_total",
+            "Battle snapshot operations that failed in Redis (read, write, decode); the event log answered instead.",
+            &["operation"],
+        );
+        for source in ["cache", "log"] {
+            snapshot_reads.with_label_values(&[source]);
+        }
+        for operation in ["read", "write", "decode"] {
+            snapshot_failures.with_label_values(&[operation]);
+        }
         Self {
+            snapshot_reads,
+            snapshot_failures,
             pubsub_roundtrip,
             events_dropped,
             room_size,

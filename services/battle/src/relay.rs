@@ -22,6 +22,7 @@ use crate::{
     live::{self, LiveMessage, battle_room},
     metrics::Metrics,
     outbox::{Outbound, Outbox, Priority},
+    snapshot::Snapshots,
     socket::user_room,
     startup::Io,
 };
@@ -46,7 +47,13 @@ struct Pinger {
 }
 
 /// Subscribes and relays until the connection ends; reconnects with a pause.
-pub async fn run(client: redis::Client, prefix: String, io: Io, metrics: Metrics) {
+pub async fn run(
+    client: redis::Client,
+    prefix: String,
+    io: Io,
+    metrics: Metrics,
+    snapshots: Snapshots,
+) {
     let channels = Channels {
         events: battle_events::channel(&prefix),
         live: live::channel(&prefix),
@@ -57,7 +64,7 @@ pub async fn run(client: redis::Client, prefix: String, io: Io, metrics: Metrics
     };
     tokio::spawn(ping(client.clone(), channels.events.clone(), pinger));
     loop {
-        match relay_once(&client, &channels, &io, &metrics, pinger).await {
+        match relay_once(&client, &channels, &io, &metrics, pinger, &snapshots).await {
             Ok(()) => tracing::warn!("battle event subscription ended; resubscribing"),
             Err(e) => tracing::warn!(error = %e, "battle event subscription failed; resubscribing"),
         }
@@ -113,6 +120,7 @@ async fn relay_once(
     io: &Io,
     metrics: &Metrics,
     pinger: Pinger,
+    snapshots: &Snapshots,
 ) -> redis::RedisResult<()> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(&channels.events).await?;
@@ -135,13 +143,15 @@ async fn relay_once(
                 metrics.pubsub_roundtrip.observe(elapsed.as_secs_f64());
             }
         } else {
-            relay_event(io, metrics, &payload);
+            relay_event(io, metrics, &payload, snapshots).await;
         }
     }
     Ok(())
 }
 
-fn relay_event(io: &Io, metrics: &Metrics, payload: &str) {
+/// Folds the event into the battle's snapshot, then queues it for the local sockets: a client
+/// that has seen event `n` reads a state of at least `n` from any instance.
+async fn relay_event(io: &Io, metrics: &Metrics, payload: &str, snapshots: &Snapshots) {
     let published: PublishedEvent = match serde_json::from_str(payload) {
         Ok(p) => p,
         Err(e) => {
@@ -149,6 +159,7 @@ fn relay_event(io: &Io, metrics: &Metrics, payload: &str) {
             return;
         }
     };
+    snapshots.advance(&published.event).await;
     let data = match serde_json::to_value(&published.event) {
         Ok(data) => data,
         Err(e) => {

@@ -42,6 +42,9 @@ pub struct Settings {
     pub outbox_capacity: usize,
     /// The matchmaking rating window and how it widens with waiting time.
     pub matchmaking: MatchSettings,
+    /// `JOUST_SNAPSHOT_TTL_SECS`: how long a battle's snapshot stays in Redis after its last
+    /// read or change (it is rebuilt from the log when missing).
+    pub snapshot_ttl: Duration,
 }
 
 impl Settings {
@@ -76,6 +79,7 @@ impl Settings {
                 growth_per_sec: env_or("JOUST_MATCH_WINDOW_GROWTH", 10.0)?,
                 max_window: env_or("JOUST_MATCH_WINDOW_MAX", 800.0)?,
             },
+            snapshot_ttl: Duration::from_secs(env_or("JOUST_SNAPSHOT_TTL_SECS", 900)?),
         })
     }
 }

@@ -32,6 +32,7 @@ pub const EVENTS: &[&str] = &[
     "challenge:accept",
     "battle:submit",
     "battle:resume",
+    "battle:state",
     "battle:rematch",
     "battle:resign",
     "battle:spectate",
@@ -147,6 +148,7 @@ async fn on_connect(
     on(&socket, "challenge:accept", battles::accept_challenge);
     on(&socket, "battle:submit", battles::submit);
     on(&socket, "battle:resume", battles::resume);
+    on(&socket, "battle:state", battles::battle_state);
     on(&socket, "battle:rematch", battles::rematch);
     on(&socket, "battle:resign", battles::resign);
     on_socket(&socket, "battle:spectate", live::spectate);

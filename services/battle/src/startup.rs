@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::{
     Settings, auth::TokenKeys, http, lock::BattleLocks, matchmaking::MatchSettings,
-    metrics::Metrics, ratelimit::TokenBucket, relay, socket, sweeper,
+    metrics::Metrics, ratelimit::TokenBucket, relay, snapshot::Snapshots, socket, sweeper,
 };
 
 /// The Socket.IO adapter: rooms and broadcasts span every instance through Redis.
@@ -50,6 +50,8 @@ pub struct AppState {
     pub outbox_capacity: usize,
     /// The matchmaking rating window (`JOUST_MATCH_WINDOW*`).
     pub matchmaking: MatchSettings,
+    /// Battle snapshots in Redis, the read model (`JOUST_SNAPSHOT_TTL_SECS`).
+    pub snapshots: Snapshots,
     pub metrics: Metrics,
 }
 
@@ -102,6 +104,14 @@ impl Application {
             drain_window: settings.drain_window,
             outbox_capacity: settings.outbox_capacity,
             matchmaking: settings.matchmaking.clone(),
+            snapshots: Snapshots::new(
+                redis.clone(),
+                pool.clone(),
+                &prefix,
+                settings.snapshot_ttl,
+                metrics.snapshot_reads.clone(),
+                metrics.snapshot_failures.clone(),
+            ),
             metrics: metrics.clone(),
         };
 
@@ -117,7 +127,13 @@ impl Application {
             .with_adapter::<Adapter>(adapter)
             .build_layer();
         socket::register(&io).await?;
-        tokio::spawn(relay::run(client, prefix, io.clone(), metrics.clone()));
+        tokio::spawn(relay::run(
+            client,
+            prefix,
+            io.clone(),
+            metrics.clone(),
+            state.snapshots.clone(),
+        ));
         tokio::spawn(sweeper::run(state.clone(), io.clone()));
 
         let draining = state.draining.clone();

@@ -7,6 +7,7 @@ mod duel;
 mod lifecycle;
 mod lock;
 mod matchmaking;
+mod snapshot;
 
 use std::time::Duration;
 
@@ -57,6 +58,7 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
         drain_window: Duration::from_millis(500),
         outbox_capacity: 64,
         matchmaking: MatchSettings::default(),
+        snapshot_ttl: Duration::from_secs(60),
     };
     configure(&mut settings);
     let app = Application::build(settings)
