@@ -224,7 +224,12 @@ struct Target<'a> {
 fn deliver(io: &Io, metrics: &Metrics, target: Target<'_>, message: Outbound) {
     let mut rooms: Vec<String> = target.players.iter().map(|p| user_room(*p)).collect();
     rooms.push(battle_room(target.battle_id));
-    let mut operators = io.local().to(rooms);
+    // `io.local()` panics once the namespace is gone, which happens while a draining instance
+    // closes: there is nobody left to deliver to then.
+    let Some(namespace) = io.of("/") else {
+        return;
+    };
+    let mut operators = namespace.local().to(rooms);
     if let Some(except) = target.except {
         operators = operators.except(user_room(except));
     }

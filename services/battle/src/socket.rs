@@ -186,16 +186,27 @@ async fn on_disconnect(
     tokio::spawn(async move {
         // The leaving socket is still in its rooms while this runs; any other socket of the
         // player, on any instance, keeps the seat.
-        let others = match io.within(user_room(user)).fetch_sockets().await {
-            Ok(sockets) => sockets.iter().any(|s| s.data().id != sid),
-            Err(e) => {
-                tracing::warn!(error = %e, "asking the other instances for a player's sockets failed");
-                io.local()
-                    .within(user_room(user))
-                    .sockets()
-                    .iter()
-                    .any(|s| s.id != sid)
-            }
+        // Without the namespace this instance is closing: the seat's grace period starts, and
+        // a socket of the player elsewhere ends it again.
+        let others = match io.of("/") {
+            None => false,
+            Some(namespace) => match namespace
+                .clone()
+                .within(user_room(user))
+                .fetch_sockets()
+                .await
+            {
+                Ok(sockets) => sockets.iter().any(|s| s.data().id != sid),
+                Err(e) => {
+                    tracing::warn!(error = %e, "asking the other instances for a player's sockets failed");
+                    namespace
+                        .local()
+                        .within(user_room(user))
+                        .sockets()
+                        .iter()
+                        .any(|s| s.id != sid)
+                }
+            },
         };
         if others {
             return;
