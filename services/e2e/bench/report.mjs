@@ -1,0 +1,56 @@
+// Renders the benchmark's figures as the markdown that `docs/benchmarks.md` collects.
+
+const ms = (v) => (v === null || v === undefined ? "n/a" : `${v.toFixed(v < 10 ? 2 : 1)} ms`);
+const num = (v, digits = 0) => v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const kib = (bytes) => `${num(bytes / 1024, 1)} KiB`;
+const mib = (bytes) => `${num(bytes / 1024 / 1024, 1)} MiB`;
+const histMs = ({ ms: v, overflow }) => (overflow ? `> ${ms(v)}` : ms(v));
+
+function cpuRow(name, phase) {
+  const c = phase.cpu;
+  const cores = (v) => num(v, 2);
+  return `| ${name} | ${num(phase.seconds, 1)} s | ${cores(c.battleA)} | ${cores(c.battleB)} | ${cores(c.loadgen)} | ${cores(c.redis)} | ${cores(c.postgres)} | ${cores(c.other)} | ${cores(c.machine)} | ${num(phase.loop.utilization * 100)} % / ${ms(phase.loop.delayP99Ms)} |`;
+}
+
+/** The results section: parameters, the figures table, and where the CPU went in each phase. */
+export function render(r) {
+  const { options: o } = r;
+  const perConn = r.memory.perConnection.map((b) => kib(b)).join(" / ");
+  const lines = [
+    `Parameters: ${num(o.perInstance)} connections per instance on 2 instances (websocket transport), ` +
+      `${o.handshakeConcurrency} handshakes in flight, hold ${o.holdSeconds} s; ${num(o.duels)} duels with their players on ` +
+      `different instances, chat at ${num(o.chatRate)} lines/s for ${o.chatSeconds} s; ${num(o.lockPairs)} challenge ` +
+      `pairs with ${o.lockConcurrency} in flight, then ${num(o.lockRaces)} codes accepted at once from both instances.`,
+    "",
+    "| figure | result | details |",
+    "|---|---|---|",
+    `| guest logins (setup) | ${num(r.logins.perSecond)} /s | ${num(r.logins.count)} players, ${o.loginConcurrency} in flight |`,
+    `| handshakes/s (2 instances) | ${num(r.ramp.perSecond)} /s | handshake p50 ${ms(r.ramp.handshake.p50)}, p99 ${ms(r.ramp.handshake.p99)}; refused: ${r.ramp.errors}; rate-limited retries: ${r.ramp.rateLimited} |`,
+    `| stable connections per instance | ${r.hold.serverConnected.map((n) => num(n)).join(" / ")} | of ${num(o.perInstance)} opened each; ${num(r.hold.clientConnected)} connected client-side after ${r.hold.holdSeconds} s; disconnects during hold ${r.hold.disconnects}, whole run ${r.disconnects} |`,
+    `| memory per connection | ${perConn} | RSS ${r.memory.before.map(mib).join(" / ")} before, ${r.memory.after.map(mib).join(" / ")} after (instance A / B); load generator ${r.memory.loadgenPerConnection.map(kib).join(" / ")} per connection (its two processes) |`,
+    `| cross-instance chat latency | p50 ${ms(r.chat.cross.p50)}, p99 ${ms(r.chat.cross.p99)} | at ${num(r.chat.rate)} lines/s sent (target ${num(r.chat.targetRate)}), ${num(r.chat.duels)} duels; p90 ${ms(r.chat.cross.p90)}, max ${ms(r.chat.cross.max)}; ${num(r.chat.cross.count)} received, ${r.chat.lost} lost; errors: ${r.chat.errors} |`,
+    `| same-instance echo / chat ack | p50 ${ms(r.chat.echo.p50)}, p99 ${ms(r.chat.echo.p99)} / p50 ${ms(r.chat.ack.p50)}, p99 ${ms(r.chat.ack.p99)} | the sender's own copy, through Redis; the \`chat:send\` ack |`,
+  ];
+  for (const phase of [r.lock, r.race]) {
+    const s = phase.server;
+    const what = phase.race ? "contended creation (2 acceptors per code)" : "battle creation";
+    lines.push(
+      `| ${what}: accept ack | p50 ${ms(phase.accept.p50)}, p99 ${ms(phase.accept.p99)} | ${num(phase.pairs)} codes, ${phase.concurrency} in flight, ${num(phase.perSecond)} codes/s; outcomes: ${phase.outcomes}${phase.race ? `; codes with exactly one battle: ${num(phase.oneBattlePerCode)}` : ""} |`,
+      `| ${what}: server lock | acquire p50 ${histMs(s.lock_acquire_duration_seconds.p50)}, p99 ${histMs(s.lock_acquire_duration_seconds.p99)}; hold p50 ${histMs(s.lock_hold_duration_seconds.p50)}, p99 ${histMs(s.lock_hold_duration_seconds.p99)} | \`lock_acquire_duration_seconds\` (${num(s.lock_acquire_duration_seconds.p50.count)} samples) and \`lock_hold_duration_seconds\` bucket deltas, both instances |`,
+    );
+  }
+  lines.push(
+    "",
+    "CPU by phase, in cores (the machine has 2; `other` is every other process on it), and the load generator's event loop (utilization / p99 delay):",
+    "",
+    "| phase | wall | battle A | battle B | load generator | redis | postgres | other | machine | loop |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    cpuRow("logins", r.logins),
+    cpuRow("handshakes", r.ramp),
+    cpuRow("hold", r.hold),
+    cpuRow("chat", r.chat),
+    cpuRow("battle creation", r.lock),
+    cpuRow("contended creation", r.race),
+  );
+  return lines.join("\n");
+}
