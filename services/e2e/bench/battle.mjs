@@ -48,6 +48,10 @@ const BATTLE_ENV = {
   JOUST_DRAIN_WINDOW_MS: "1000",
 };
 
+// Short, so the duels' battles have started (the reveal is sent to every player) before the
+// chat phase measures anything.
+const COUNTDOWN_MS = 300;
+
 const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 /** Runs every phase and returns the figures (see `report.mjs`). */
@@ -55,7 +59,7 @@ export async function runBenchmark(options = {}) {
   const o = { ...DEFAULTS, ...options };
   const players = 2 * o.perInstance;
   if (o.duels + 2 > o.perInstance) throw new Error("each instance needs two players beyond the duels");
-  const stack = await startStack({ judge: false, battleInstances: 2, countdownMs: 3_000, battleEnv: BATTLE_ENV });
+  const stack = await startStack({ judge: false, battleInstances: 2, countdownMs: COUNTDOWN_MS, battleEnv: BATTLE_ENV });
   const workers = [startWorker(), startWorker()];
   const battlePids = stack.battleProcesses.map((child) => child.pid);
   const workerPids = workers.map((w) => w.pid);
@@ -89,8 +93,9 @@ export async function runBenchmark(options = {}) {
 
     log(`creating ${o.duels} duels across instances`);
     const battleIds = await createDuels(workers, o.duels, o.lockConcurrency);
+    await new Promise((r) => setTimeout(r, COUNTDOWN_MS + 2_000));
     log(`chat at ${o.chatRate}/s for ${o.chatSeconds} s`);
-    r.chat = await measured(stack, workers, () => chat(workers, battleIds, o.chatRate, o.chatSeconds));
+    r.chat = await measured(stack, workers, () => chat(stack, workers, battleIds, o.chatRate, o.chatSeconds));
 
     const lock = { first: o.duels, perWorker: o.perInstance, concurrency: o.lockConcurrency };
     log(`${o.lockPairs} battle creations, ${o.lockConcurrency} in flight`);

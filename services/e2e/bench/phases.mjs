@@ -3,7 +3,16 @@
 // figures; `report.mjs` renders them.
 import { fork } from "node:child_process";
 import { Tally, addCounts, login, nowMs, pool } from "./clients.mjs";
-import { cpuMeter, histogramDelta, histogramQuantile, parseHistogram, pidsNamed, rssBytes, summary } from "./stats.mjs";
+import {
+  cpuMeter,
+  histogramDelta,
+  histogramQuantile,
+  parseHistogram,
+  pidsNamed,
+  quantile,
+  rssBytes,
+  summary,
+} from "./stats.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -163,12 +172,19 @@ export async function createDuels(workers, count, concurrency) {
   return battleIds;
 }
 
+/** Width of the windows the chat phase's p99 is also given for. */
+const WINDOW_SECONDS = 5;
+
 /**
  * Chat across instances: `rate` lines per second in total for `seconds`, both sides of every
  * duel taking part evenly. The opponent, on the other instance, measures send to receive on
  * the host's monotonic clock.
  */
-export async function chat(workers, battleIds, rate, seconds) {
+export async function chat(stack, workers, battleIds, rate, seconds) {
+  const histograms = await serverHistograms(stack, {
+    handler: ["handler_duration_seconds", 'handler="chat:send"'],
+    pubsub: ["redis_pubsub_roundtrip_seconds", ""],
+  });
   const indices = battleIds.map((_, i) => i);
   await Promise.all(workers.map((w) => w.call("chatListen", { indices })));
   const senders = battleIds.map((battleId, index) => ({ index, battleId }));
@@ -187,8 +203,21 @@ export async function chat(workers, battleIds, rate, seconds) {
   const errors = new Tally();
   for (const s of sends) addCounts(errors, s.errors);
   const sent = sends.reduce((n, s) => n + s.sent, 0);
-  const cross = got.flatMap((g) => g.cross);
+  const cross = got.flatMap((g) => g.cross.map(([, latency]) => latency));
+  // The cross-instance p99 per window of send time: a transient shows up in one window, a
+  // sustained overload in all of them.
+  const started = got.reduce((min, g) => g.cross.reduce((m, [at]) => Math.min(m, at), min), Infinity);
+  const windows = [];
+  for (const g of got) {
+    for (const [at, latency] of g.cross) {
+      const w = Math.floor((at - started) / (WINDOW_SECONDS * 1000));
+      (windows[w] ??= []).push(latency);
+    }
+  }
   return {
+    server: await histograms.quantiles(),
+    windowSeconds: WINDOW_SECONDS,
+    windowsP99: [...windows].map((w) => (w ? quantile(w, 0.99) : null)),
     duels: battleIds.length,
     targetRate: rate,
     sent,
@@ -202,30 +231,44 @@ export async function chat(workers, battleIds, rate, seconds) {
   };
 }
 
-const LOCK_HISTOGRAMS = ["lock_acquire_duration_seconds", "lock_hold_duration_seconds"];
-
-async function scrapeLocks(stack) {
-  return Promise.all(
-    stack.battles.map(async (url) => {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      return Object.fromEntries(LOCK_HISTOGRAMS.map((name) => [name, parseHistogram(text, name)]));
-    }),
-  );
+/**
+ * Server-side histograms over both instances: `scrape()` before a phase, then `quantiles()` of
+ * what the phase added (p50 and p99 in milliseconds). `series` maps a name to
+ * `[histogram, label]`.
+ */
+export async function serverHistograms(stack, series) {
+  const scrape = () =>
+    Promise.all(
+      stack.battles.map(async (url) => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return Object.fromEntries(
+          Object.entries(series).map(([key, [name, label]]) => [key, parseHistogram(text, name, label)]),
+        );
+      }),
+    );
+  const before = await scrape();
+  return {
+    async quantiles() {
+      const after = await scrape();
+      const result = {};
+      for (const key of Object.keys(series)) {
+        const delta = histogramDelta(before.map((b, i) => [b[key], after[i][key]]));
+        const q = (p) => {
+          const { value, count, overflow } = histogramQuantile(delta, p);
+          return { ms: value === null ? null : value * 1000, count, overflow };
+        };
+        result[key] = { p50: q(0.5), p99: q(0.99) };
+      }
+      return result;
+    },
+  };
 }
 
-/** p50 and p99 (milliseconds) of each lock histogram over both instances, between two scrapes. */
-function lockQuantiles(before, after) {
-  const result = {};
-  for (const name of LOCK_HISTOGRAMS) {
-    const delta = histogramDelta(before.map((b, i) => [b[name], after[i][name]]));
-    const q = (p) => {
-      const { value, count, overflow } = histogramQuantile(delta, p);
-      return { ms: value === null ? null : value * 1000, count, overflow };
-    };
-    result[name] = { p50: q(0.5), p99: q(0.99) };
-  }
-  return result;
-}
+const LOCK_SERIES = {
+  acquire: ["lock_acquire_duration_seconds", ""],
+  hold: ["lock_hold_duration_seconds", ""],
+  handler: ["handler_duration_seconds", 'handler="challenge:accept"'],
+};
 
 /**
  * Battle creation under the lock: `pairs` challenges, each created by a player on one instance
@@ -238,7 +281,7 @@ export async function lockPhase(stack, workers, { first, perWorker, pairs, concu
   const outcomes = new Tally();
   let oneBattlePerCode = 0;
   const pick = (k) => first + (k % (perWorker - first));
-  const before = await scrapeLocks(stack);
+  const histograms = await serverHistograms(stack, LOCK_SERIES);
   const started = nowMs();
   await pool(pairs, concurrency, async (j) => {
     const side = j % 2;
@@ -264,7 +307,7 @@ export async function lockPhase(stack, workers, { first, perWorker, pairs, concu
     if (acks.filter(Boolean).length === 1) oneBattlePerCode++;
   });
   const seconds = (nowMs() - started) / 1000;
-  const after = await scrapeLocks(stack);
+  const server = await histograms.quantiles();
   return {
     pairs,
     concurrency,
@@ -273,6 +316,6 @@ export async function lockPhase(stack, workers, { first, perWorker, pairs, concu
     accept: summary(acceptMs),
     outcomes: outcomes.toString(),
     oneBattlePerCode,
-    server: lockQuantiles(before, after),
+    server,
   };
 }

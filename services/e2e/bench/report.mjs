@@ -6,6 +6,14 @@ const kib = (bytes) => `${num(bytes / 1024, 1)} KiB`;
 const mib = (bytes) => `${num(bytes / 1024 / 1024, 1)} MiB`;
 const histMs = ({ ms: v, overflow }) => (overflow ? `> ${ms(v)}` : ms(v));
 
+const total = (counts) => counts.reduce((a, b) => a + b, 0);
+
+/** CPU milliseconds the `groups` spent per operation over a phase. */
+function cpuPer(phase, groups, operations) {
+  const cores = groups.reduce((sum, g) => sum + phase.cpu[g], 0);
+  return (cores * phase.seconds * 1000) / Math.max(1, operations);
+}
+
 function cpuRow(name, phase) {
   const c = phase.cpu;
   const cores = (v) => num(v, 2);
@@ -25,10 +33,12 @@ export function render(r) {
     "| figure | result | details |",
     "|---|---|---|",
     `| guest logins (setup) | ${num(r.logins.perSecond)} /s | ${num(r.logins.count)} players, ${o.loginConcurrency} in flight |`,
-    `| handshakes/s (2 instances) | ${num(r.ramp.perSecond)} /s | handshake p50 ${ms(r.ramp.handshake.p50)}, p99 ${ms(r.ramp.handshake.p99)}; refused: ${r.ramp.errors}; rate-limited retries: ${r.ramp.rateLimited} |`,
+    `| handshakes/s (2 instances) | ${num(r.ramp.perSecond)} /s | handshake p50 ${ms(r.ramp.handshake.p50)}, p99 ${ms(r.ramp.handshake.p99)}; refused: ${r.ramp.errors}; rate-limited retries: ${r.ramp.rateLimited}; CPU per handshake: battle service ${ms(cpuPer(r.ramp, ["battleA", "battleB"], total(r.ramp.opened)))}, load generator ${ms(cpuPer(r.ramp, ["loadgen"], total(r.ramp.opened)))} |`,
     `| stable connections per instance | ${r.hold.serverConnected.map((n) => num(n)).join(" / ")} | of ${num(o.perInstance)} opened each; ${num(r.hold.clientConnected)} connected client-side after ${r.hold.holdSeconds} s; disconnects during hold ${r.hold.disconnects}, whole run ${r.disconnects} |`,
     `| memory per connection | ${perConn} | RSS ${r.memory.before.map(mib).join(" / ")} before, ${r.memory.after.map(mib).join(" / ")} after (instance A / B); load generator ${r.memory.loadgenPerConnection.map(kib).join(" / ")} per connection (its two processes) |`,
     `| cross-instance chat latency | p50 ${ms(r.chat.cross.p50)}, p99 ${ms(r.chat.cross.p99)} | at ${num(r.chat.rate)} lines/s sent (target ${num(r.chat.targetRate)}), ${num(r.chat.duels)} duels; p90 ${ms(r.chat.cross.p90)}, max ${ms(r.chat.cross.max)}; ${num(r.chat.cross.count)} received, ${r.chat.lost} lost; errors: ${r.chat.errors} |`,
+    `| cross-instance chat p99 by ${r.chat.windowSeconds} s window | ${r.chat.windowsP99.map(ms).join(", ")} | the same lines, by when they were sent |`,
+    `| chat server side | handler p50 ${histMs(r.chat.server.handler.p50)}, p99 ${histMs(r.chat.server.handler.p99)}; Redis pub/sub round trip p99 ${histMs(r.chat.server.pubsub.p99)} | \`handler_duration_seconds{handler="chat:send"}\` (a PostgreSQL read and a Redis publish) and \`redis_pubsub_roundtrip_seconds\` deltas, both instances |`,
     `| same-instance echo / chat ack | p50 ${ms(r.chat.echo.p50)}, p99 ${ms(r.chat.echo.p99)} / p50 ${ms(r.chat.ack.p50)}, p99 ${ms(r.chat.ack.p99)} | the sender's own copy, through Redis; the \`chat:send\` ack |`,
   ];
   for (const phase of [r.lock, r.race]) {
@@ -36,7 +46,7 @@ export function render(r) {
     const what = phase.race ? "contended creation (2 acceptors per code)" : "battle creation";
     lines.push(
       `| ${what}: accept ack | p50 ${ms(phase.accept.p50)}, p99 ${ms(phase.accept.p99)} | ${num(phase.pairs)} codes, ${phase.concurrency} in flight, ${num(phase.perSecond)} codes/s; outcomes: ${phase.outcomes}${phase.race ? `; codes with exactly one battle: ${num(phase.oneBattlePerCode)}` : ""} |`,
-      `| ${what}: server lock | acquire p50 ${histMs(s.lock_acquire_duration_seconds.p50)}, p99 ${histMs(s.lock_acquire_duration_seconds.p99)}; hold p50 ${histMs(s.lock_hold_duration_seconds.p50)}, p99 ${histMs(s.lock_hold_duration_seconds.p99)} | \`lock_acquire_duration_seconds\` (${num(s.lock_acquire_duration_seconds.p50.count)} samples) and \`lock_hold_duration_seconds\` bucket deltas, both instances |`,
+      `| ${what}: server side | lock acquire p50 ${histMs(s.acquire.p50)}, p99 ${histMs(s.acquire.p99)}; lock hold p50 ${histMs(s.hold.p50)}, p99 ${histMs(s.hold.p99)}; handler p50 ${histMs(s.handler.p50)}, p99 ${histMs(s.handler.p99)} | \`lock_acquire_duration_seconds\` (${num(s.acquire.p50.count)} samples), \`lock_hold_duration_seconds\` and \`handler_duration_seconds{handler="challenge:accept"}\` bucket deltas, both instances |`,
     );
   }
   lines.push(

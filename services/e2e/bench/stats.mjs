@@ -23,13 +23,14 @@ export function summary(samples) {
 
 /**
  * The cumulative buckets of histogram `name` in a Prometheus text exposition, as a map from the
- * upper bound (`Infinity` for `+Inf`) to the count.
+ * upper bound (`Infinity` for `+Inf`) to the count; `label` (e.g. `handler="chat:send"`) picks
+ * one series of a labelled histogram.
  */
-export function parseHistogram(text, name) {
+export function parseHistogram(text, name, label = "") {
   const buckets = new Map();
   const prefix = `${name}_bucket{`;
   for (const line of text.split("\n")) {
-    if (!line.startsWith(prefix)) continue;
+    if (!line.startsWith(prefix) || !line.includes(label)) continue;
     const le = /le="([^"]+)"/.exec(line)?.[1];
     if (le === undefined) continue;
     const bound = le === "+Inf" ? Infinity : Number(le);

@@ -70,8 +70,10 @@ const ops = {
     for (const index of indices) {
       const socket = sockets[index];
       const listener = (message) => {
-        const latency = nowMs() - Number(message.text.split(" ")[1]);
-        (message.user_id === socket.userId ? into.echo : into.cross).push(latency);
+        const at = Number(message.text.split(" ")[1]);
+        const latency = nowMs() - at;
+        if (message.user_id === socket.userId) into.echo.push(latency);
+        else into.cross.push([at, latency]);
       };
       socket.on("chat:message", listener);
       into.listeners.push([socket, listener]);
@@ -84,7 +86,7 @@ const ops = {
     return { cross: received.cross.length };
   },
 
-  /** Stops listening; the latencies collected (ms). */
+  /** Stops listening; the latencies collected (ms), cross-instance ones with their send times. */
   chatCollect() {
     for (const [socket, listener] of received.listeners) socket.off("chat:message", listener);
     const { cross, echo } = received;
