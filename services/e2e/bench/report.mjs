@@ -10,14 +10,14 @@ const total = (counts) => counts.reduce((a, b) => a + b, 0);
 
 /** CPU milliseconds the `groups` spent per operation over a phase. */
 function cpuPer(phase, groups, operations) {
-  const cores = groups.reduce((sum, g) => sum + phase.cpu[g], 0);
+  const cores = groups.reduce((sum, g) => sum + phase.cpu.cores[g], 0);
   return (cores * phase.seconds * 1000) / Math.max(1, operations);
 }
 
 function cpuRow(name, phase) {
-  const c = phase.cpu;
-  const cores = (v) => num(v, 2);
-  return `| ${name} | ${num(phase.seconds, 1)} s | ${cores(c.battleA)} | ${cores(c.battleB)} | ${cores(c.loadgen)} | ${cores(c.redis)} | ${cores(c.postgres)} | ${cores(c.other)} | ${cores(c.machine)} | ${num(phase.loop.utilization * 100)} % / ${ms(phase.loop.delayP99Ms)} |`;
+  const { cores, waiting, pressure } = phase.cpu;
+  const cell = (group) => `${num(cores[group], 2)} / ${num(waiting[group], 2)}`;
+  return `| ${name} | ${num(phase.seconds, 1)} s | ${cell("battleA")} | ${cell("battleB")} | ${cell("loadgen")} | ${cell("redis")} | ${cell("postgres")} | ${num(cores.other, 2)} | ${num(cores.machine, 2)} | ${num(pressure * 100)} % | ${num(phase.loop.utilization * 100)} % / ${ms(phase.loop.delayP99Ms)} |`;
 }
 
 /** The results section: parameters, the figures table, and where the CPU went in each phase. */
@@ -51,10 +51,12 @@ export function render(r) {
   }
   lines.push(
     "",
-    "CPU by phase, in cores (the machine has 2; `other` is every other process on it), and the load generator's event loop (utilization / p99 delay):",
+    "CPU by phase. Per process group: cores busy / threads waiting for a CPU (both averaged over the phase; the machine has 2 cores, " +
+      "`other` is every other process on it). `CPU pressure`: share of the time some task waited for a CPU. `loop`: the load " +
+      "generator's busiest event loop, utilization / p99 delay.",
     "",
-    "| phase | wall | battle A | battle B | load generator | redis | postgres | other | machine | loop |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| phase | wall | battle A | battle B | load generator | redis | postgres | other | machine | CPU pressure | loop |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     cpuRow("logins", r.logins),
     cpuRow("handshakes", r.ramp),
     cpuRow("hold", r.hold),

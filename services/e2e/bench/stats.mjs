@@ -122,17 +122,50 @@ export function machineCpu() {
 }
 
 /**
- * Starts measuring CPU use of named groups of processes; `stop()` returns, per group, the cores
- * it kept busy on average (CPU seconds per wall second), plus `machine` (every process on the
- * host) and `other` (the machine minus the groups: builds and anything else running).
+ * Seconds the threads of a process have spent ready to run but waiting for a CPU (the second
+ * field of each thread's schedstat); 0 once it is gone.
+ */
+export function runQueueWaitSeconds(pid) {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[1]);
+      } catch {
+        // the thread exited meanwhile
+      }
+    }
+  } catch {
+    // the process exited
+  }
+  return ns / 1e9;
+}
+
+/** Microseconds during which some task on the machine was waiting for a CPU (PSI); 0 without PSI. */
+function cpuPressureMicros() {
+  try {
+    return Number(/^some .*total=(\d+)/m.exec(readFileSync("/proc/pressure/cpu", "utf8"))[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts measuring CPU use of named groups of processes. `stop()` returns, per group, `cores`:
+ * the cores it kept busy on average (CPU seconds per wall second), and `waiting`: how many of
+ * its threads were on average ready to run but waiting for a CPU. `cores` also has `machine`
+ * (every process on the host) and `other` (the machine minus the groups: builds and anything
+ * else running); `pressure` is the share of the time some task on the machine waited for a CPU.
  */
 export function cpuMeter(groups) {
   const read = () => {
     const used = {};
+    const waited = {};
     for (const [name, pids] of Object.entries(groups())) {
       used[name] = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      waited[name] = pids.reduce((sum, pid) => sum + runQueueWaitSeconds(pid), 0);
     }
-    return { used, machine: machineCpu(), at: performance.now() };
+    return { used, waited, machine: machineCpu(), pressure: cpuPressureMicros(), at: performance.now() };
   };
   const start = read();
   return {
@@ -140,14 +173,16 @@ export function cpuMeter(groups) {
       const end = read();
       const wall = (end.at - start.at) / 1000;
       const cores = {};
+      const waiting = {};
       let ours = 0;
       for (const name of Object.keys(end.used)) {
         cores[name] = (end.used[name] - (start.used[name] ?? 0)) / wall;
+        waiting[name] = Math.max(0, end.waited[name] - (start.waited[name] ?? 0)) / wall;
         ours += cores[name];
       }
       cores.machine = (end.machine.busy - start.machine.busy) / wall;
       cores.other = Math.max(0, cores.machine - ours);
-      return cores;
+      return { cores, waiting, pressure: (end.pressure - start.pressure) / 1e6 / wall };
     },
   };
 }
