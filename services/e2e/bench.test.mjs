@@ -28,6 +28,7 @@ test("the battle benchmark measures every figure on a small load", async () => {
   assert.ok(r.chat.sent >= 70, `sent ${r.chat.sent}`);
   assert.equal(r.chat.accepted, r.chat.sent, r.chat.errors);
   assert.equal(r.chat.lost, 0);
+  assert.equal(r.chat.dropped, 0);
   assert.ok(r.chat.cross.p99 > 0 && r.chat.cross.p99 < 5_000, JSON.stringify(r.chat.cross));
   assert.equal(r.lock.outcomes, "ok 10");
   assert.ok(r.lock.server.acquire.p99.count >= 10);

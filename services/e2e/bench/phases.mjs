@@ -123,6 +123,20 @@ export async function serverConnections(stack) {
   );
 }
 
+/** The sum of every series of counter `name` over both instances. */
+async function counterTotal(stack, name) {
+  const totals = await Promise.all(
+    stack.battles.map(async (url) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text
+        .split("\n")
+        .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+        .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+    }),
+  );
+  return totals.reduce((a, b) => a + b, 0);
+}
+
 /** Connected sockets and disconnect reasons over both workers. */
 export async function clientStatus(workers) {
   const statuses = await Promise.all(workers.map((w) => w.call("status")));
@@ -185,6 +199,7 @@ export async function chat(stack, workers, battleIds, rate, seconds) {
     handler: ["handler_duration_seconds", 'handler="chat:send"'],
     pubsub: ["redis_pubsub_roundtrip_seconds", ""],
   });
+  const droppedBefore = await counterTotal(stack, "events_dropped_total");
   const indices = battleIds.map((_, i) => i);
   await Promise.all(workers.map((w) => w.call("chatListen", { indices })));
   const senders = battleIds.map((battleId, index) => ({ index, battleId }));
@@ -216,6 +231,9 @@ export async function chat(stack, workers, battleIds, rate, seconds) {
   }
   return {
     server: await histograms.quantiles(),
+    // Messages outboxes dropped because a connection could not keep up (should stay 0: each
+    // player gets about one line a second, far below the outbox capacity).
+    dropped: (await counterTotal(stack, "events_dropped_total")) - droppedBefore,
     windowSeconds: WINDOW_SECONDS,
     windowsP99: [...windows].map((w) => (w ? quantile(w, 0.99) : null)),
     duels: battleIds.length,
