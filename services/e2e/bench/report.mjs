@@ -39,6 +39,7 @@ export function render(r) {
     `| cross-instance chat latency | p50 ${ms(r.chat.cross.p50)}, p99 ${ms(r.chat.cross.p99)} | at ${num(r.chat.rate)} lines/s sent (target ${num(r.chat.targetRate)}), ${num(r.chat.duels)} duels; p90 ${ms(r.chat.cross.p90)}, max ${ms(r.chat.cross.max)}; ${num(r.chat.cross.count)} received, ${r.chat.lost} lost, ${r.chat.dropped} dropped by server outboxes; errors: ${r.chat.errors} |`,
     `| cross-instance chat p99 by ${r.chat.windowSeconds} s window | ${r.chat.windowsP99.map(ms).join(", ")} | the same lines, by when they were sent |`,
     `| chat server side | handler p50 ${histMs(r.chat.server.handler.p50)}, p99 ${histMs(r.chat.server.handler.p99)}; Redis pub/sub round trip p99 ${histMs(r.chat.server.pubsub.p99)} | \`handler_duration_seconds{handler="chat:send"}\` (a PostgreSQL read and a Redis publish) and \`redis_pubsub_roundtrip_seconds\` deltas, both instances |`,
+    `| chat CPU per line | battle service ${ms(cpuPer(r.chat, ["battleA", "battleB"], r.chat.sent))}, postgres ${ms(cpuPer(r.chat, ["postgres"], r.chat.sent))}, redis ${ms(cpuPer(r.chat, ["redis"], r.chat.sent))}, load generator ${ms(cpuPer(r.chat, ["loadgen"], r.chat.sent))} | CPU time over the chat phase divided by the lines sent (each line: one \`chat:send\`, its ack and two deliveries) |`,
     `| same-instance echo / chat ack | p50 ${ms(r.chat.echo.p50)}, p99 ${ms(r.chat.echo.p99)} / p50 ${ms(r.chat.ack.p50)}, p99 ${ms(r.chat.ack.p99)} | the sender's own copy, through Redis; the \`chat:send\` ack |`,
   ];
   for (const phase of [r.lock, r.race]) {
