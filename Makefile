@@ -7,7 +7,7 @@ export JOUST_RUNTIME_DIR := $(JOUST_CACHE_DIR)/runtimes
 export JOUST_SANDBOX_CACHE_DIR := $(JOUST_CACHE_DIR)/sandbox
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: run test lint bench bench-sandbox deps services runtimes node-deps build unit-test e2e-test
+.PHONY: run test lint bench bench-sandbox bench-battle deps services runtimes node-deps build unit-test e2e-test
 
 ## Start PostgreSQL and Redis if they are not running; install missing Debian packages.
 services:
@@ -49,4 +49,12 @@ lint:
 bench-sandbox: deps build
 	sandbox/benches/run.sh
 
-bench: bench-sandbox
+## Battle service under load: two release-built instances, 10k websocket connections each, chat
+## across instances and battle creation under the lock (results in docs/benchmarks.md). Extra
+## options of services/e2e/bench/battle.mjs go in BENCH_BATTLE_ARGS, e.g. --per-instance=2000.
+bench-battle: services node-deps
+	$(CARGO) build --release -p joust-battle
+	ulimit -n "$$(ulimit -Hn)" && cd services/e2e && \
+		JOUST_BIN_DIR="$(TARGET_DIR)/release" node bench/battle.mjs $(BENCH_BATTLE_ARGS)
+
+bench: bench-sandbox bench-battle
