@@ -4,7 +4,8 @@
 // connection drains. The fast player, on the other instance, loses nothing.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, guest, connectAs, metric } from "./harness.mjs";
+import { startStack, guest, connectAs, metric, until } from "./harness.mjs";
+import { RIGHT_C } from "./solutions.mjs";
 
 const OUTBOX = 32;
 let stack;
@@ -19,22 +20,6 @@ after(async () => {
   await stack?.stop();
 });
 
-const RIGHT_C = `#include <stdio.h>
-int main(void) {
-    long long a, b;
-    if (scanf("%lld %lld", &a, &b) != 2) return 1;
-    printf("%lld\\n", a + b);
-    return 0;
-}
-`;
-
-async function until(predicate, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The TCP socket under a client's websocket transport, once the upgrade is done. */
 async function rawSocket(player) {

@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import { startStack, connectPlayer, psql } from "./harness.mjs";
+import { RIGHT_C, WRONG_PYTHON } from "./solutions.mjs";
 
 let stack;
 before(async () => {
@@ -14,15 +15,6 @@ after(async () => {
   await stack?.stop();
 });
 
-const WRONG_PYTHON = "a, b = map(int, input().split())\nprint(a - b)\n";
-const RIGHT_C = `#include <stdio.h>
-int main(void) {
-    long long a, b;
-    if (scanf("%lld %lld", &a, &b) != 2) return 1;
-    printf("%lld\\n", a + b);
-    return 0;
-}
-`;
 
 test("two players duel: a wrong answer, then an accepted one wins", async () => {
   const alice = await connectPlayer(stack.battle, "alice");

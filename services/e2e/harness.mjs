@@ -120,6 +120,15 @@ export async function startStack({ countdownMs = 300, battleInstances = 1, battl
   return stack;
 }
 
+/** Resolves once `predicate` (sync or async) holds; polls every 25 ms, fails after `timeoutMs`. */
+export async function until(predicate, what = "a condition", timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Deletes every Redis key under `prefix` (one deployment's data); returns how many there were. */
 export function deleteRedisKeys(prefix) {
   const keys = execFileSync("redis-cli", ["--scan", "--pattern", `${prefix}*`], { encoding: "utf8" })

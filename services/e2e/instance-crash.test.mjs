@@ -3,8 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStack, guest, connectAs, psql } from "./harness.mjs";
+import { RIGHT_PYTHON } from "./solutions.mjs";
 
-const RIGHT_PYTHON = "import sys\na, b = map(int, sys.stdin.read().split())\nprint(a + b)\n";
 let stack;
 before(async () => {
   stack = await startStack({

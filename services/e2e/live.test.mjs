@@ -3,7 +3,7 @@
 // progress reaches everyone but its sender, and none of it enters the battle's log.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, guest, connectAs } from "./harness.mjs";
+import { startStack, guest, connectAs, until } from "./harness.mjs";
 
 let stack;
 before(async () => {
@@ -18,14 +18,6 @@ function collect(player, event) {
   const got = [];
   player.socket.on(event, (data) => got.push(data));
   return got;
-}
-
-async function until(predicate, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 test("spectators follow a battle; chat and progress are live only", async () => {

@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startStack, guest, connectAs, deleteRedisKeys, metric } from "./harness.mjs";
+import { RIGHT_C, WRONG_PYTHON } from "./solutions.mjs";
 
 let stack;
 before(async () => {
@@ -14,15 +15,6 @@ after(async () => {
   await stack?.stop();
 });
 
-const WRONG_PYTHON = "a, b = map(int, input().split())\nprint(a * b)\n";
-const RIGHT_C = `#include <stdio.h>
-int main(void) {
-    long long a, b;
-    if (scanf("%lld %lld", &a, &b) != 2) return 1;
-    printf("%lld\\n", a + b);
-    return 0;
-}
-`;
 
 test("a battle continues after Redis loses all of its data", async () => {
   const alice = await connectAs(stack.battles[0], await guest(stack.battle, "alice"));
