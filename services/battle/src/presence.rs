@@ -32,6 +32,13 @@ pub fn grace_key(prefix: &str) -> String {
     format!("{prefix}reconnect-grace")
 }
 
+/// The battles in which one user's seat is held: an index of the sorted set by user, so that
+/// a connecting player with no held seat (nearly all of them) costs one Redis read and no
+/// database query. It may name a battle whose grace already ended; the sorted set decides.
+fn held_seats_key(prefix: &str, user: Uuid) -> String {
+    format!("{prefix}reconnect-grace:{user}")
+}
+
 fn member(battle_id: Uuid, user: Uuid) -> String {
     format!("{battle_id}:{user}")
 }
@@ -84,10 +91,22 @@ pub async fn disconnected(state: &AppState, user: Uuid) -> Result<(), ApiError> 
     let key = grace_key(&state.redis_prefix);
     for (battle_id, players) in active_battles(state, user).await? {
         let mut redis = state.redis.clone();
-        let added: i64 = redis::cmd("ZADD")
+        let held = held_seats_key(&state.redis_prefix, user);
+        let (added,): (i64,) = redis::pipe()
+            .atomic()
+            .cmd("ZADD")
             .arg(&key)
             .arg(now_ms() + grace_ms)
             .arg(member(battle_id, user))
+            .cmd("SADD")
+            .arg(&held)
+            .arg(battle_id.to_string())
+            .ignore()
+            // Outlives the grace period, so the index never forgets a seat still held.
+            .cmd("PEXPIRE")
+            .arg(&held)
+            .arg(grace_ms.saturating_mul(2) + 60_000)
+            .ignore()
             .query_async(&mut redis)
             .await?;
         // A deadline that was already running was only pushed back: the opponent knows.
@@ -106,12 +125,28 @@ pub async fn disconnected(state: &AppState, user: Uuid) -> Result<(), ApiError> 
 /// The player has a socket again: end its grace periods.
 pub async fn connected(state: &AppState, user: Uuid) -> Result<(), ApiError> {
     let key = grace_key(&state.redis_prefix);
+    let held = held_seats_key(&state.redis_prefix, user);
+    let mut redis = state.redis.clone();
+    let held_battles: Vec<String> = redis::cmd("SMEMBERS")
+        .arg(&held)
+        .query_async(&mut redis)
+        .await?;
+    if held_battles.is_empty() {
+        return Ok(());
+    }
     let mut came_back = false;
     for (battle_id, players) in active_battles(state, user).await? {
-        let mut redis = state.redis.clone();
-        let removed: i64 = redis::cmd("ZREM")
+        if !held_battles.contains(&battle_id.to_string()) {
+            continue;
+        }
+        let (removed,): (i64,) = redis::pipe()
+            .cmd("ZREM")
             .arg(&key)
             .arg(member(battle_id, user))
+            .cmd("SREM")
+            .arg(&held)
+            .arg(battle_id.to_string())
+            .ignore()
             .query_async(&mut redis)
             .await?;
         if removed == 1 {
