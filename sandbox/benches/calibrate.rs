@@ -10,7 +10,8 @@
 //!
 //! Run: `cargo bench -p joust-sandbox --bench calibrate --profile dev` (fuel counts do not
 //! depend on how this binary is built; only the sandbox's CPU column does). Set
-//! `CALIBRATE_QUICK=1` for a ten times smaller workload.
+//! `CALIBRATE_QUICK=1` for a ten times smaller workload, and `CALIBRATE_LANGUAGES=c,javascript`
+//! to measure only some languages (C's rate is the reference of the multipliers, so include it).
 
 use std::{
     path::{Path, PathBuf},
@@ -109,6 +110,18 @@ fn workspace() -> PathBuf {
         .to_owned()
 }
 
+/// A directory named by the executor's own variable (set by the Makefile from
+/// `JOUST_CACHE_DIR`), or its default under the workspace.
+fn dir_from_env(var: &str, default: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join(default))
+}
+
+fn runtime_dir() -> PathBuf {
+    dir_from_env("JOUST_RUNTIME_DIR", ".cache/runtimes")
+}
+
 /// CPU seconds (user + system) this process has used so far.
 fn process_cpu() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -165,7 +178,7 @@ fn build_native(language: Language, dir: &Path) -> Option<String> {
         Language::Rust => (write("loop.rs") && sh("rustc -O -o loop_rs loop.rs"))
             .then(|| dir.join("loop_rs").display().to_string()),
         Language::Go => {
-            let goroot = workspace().join(".cache/runtimes/go/goroot");
+            let goroot = runtime_dir().join("go/goroot");
             let script = format!(
                 "mkdir -p go && cp loop.go go/ && cd go && GOROOT={root} GOCACHE={cache} \
                  GOTOOLCHAIN=local GOPROXY=off GO111MODULE=off CGO_ENABLED=0 {root}/bin/go build \
@@ -221,10 +234,9 @@ fn node_command(dir: &Path) -> Option<String> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let root = workspace();
     let sandbox = Sandbox::new(SandboxConfig {
-        runtime_dir: root.join(".cache/runtimes"),
-        cache_dir: root.join(".cache/sandbox"),
+        runtime_dir: runtime_dir(),
+        cache_dir: dir_from_env("JOUST_SANDBOX_CACHE_DIR", ".cache/sandbox"),
         clang: "clang-19".into(),
         rustc: "/usr/bin/rustc".into(),
         bwrap: "bwrap".into(),
@@ -233,7 +245,7 @@ fn main() -> anyhow::Result<()> {
         max_concurrent_runs: 1,
         max_memory_bytes: 256 << 20,
     })?;
-    let dir = root.join("target/calibrate");
+    let dir = dir_from_env("CARGO_TARGET_DIR", "target").join("calibrate");
     std::fs::create_dir_all(&dir)?;
 
     println!(
@@ -241,7 +253,14 @@ fn main() -> anyhow::Result<()> {
     );
     println!("|---|---|---|---|---|---|---|---|");
     let mut c_rate = None;
+    let only = std::env::var("CALIBRATE_LANGUAGES").ok();
     for language in Language::ALL {
+        if only
+            .as_deref()
+            .is_some_and(|list| !list.split(',').any(|name| name.trim() == language.as_str()))
+        {
+            continue;
+        }
         let n = iterations(language);
         let input = format!("{n}\n");
         let program = match sandbox.prepare(language, loop_source(language)) {
