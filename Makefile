@@ -45,9 +45,10 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 ## Benchmarks: fuel calibration per language, then the executor over HTTP (results in
-## docs/benchmarks.md).
-bench-sandbox: deps build
-	sandbox/benches/run.sh
+## docs/benchmarks.md). Measures a release build of the executor, which run.sh builds (the
+## dev build of `make build` is not used here).
+bench-sandbox: runtimes
+	sandbox/benches/run.sh --release
 
 ## Battle service under load: two release-built instances, 10k websocket connections each, chat
 ## across instances and battle creation under the lock (results in docs/benchmarks.md). Extra

@@ -6,14 +6,16 @@ latency per compiled language (each request's source is unique, so the artifact 
 answers), and the executor's overhead per test case. Usage: http_bench.py URL [REQUESTS]
 """
 
+import http.client
 import json
 import statistics
 import sys
 import threading
 import time
-import urllib.request
+import urllib.parse
 
-URL = sys.argv[1].rstrip("/") + "/v1/executions"
+BASE = urllib.parse.urlsplit(sys.argv[1])
+PATH = BASE.path.rstrip("/") + "/v1/executions"
 REQUESTS = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 CONCURRENCY = 2
 
@@ -29,6 +31,19 @@ SUM = {
 COMMENT = {"python": "# {}\n", "go": "// {}\n"}
 
 
+_local = threading.local()
+
+
+def _connection():
+    """One keep-alive connection per client thread, as a judge's pool would hold: the figures
+    measure the executor, not a TCP handshake per request."""
+    connection = getattr(_local, "connection", None)
+    if connection is None:
+        connection = http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=120)
+        _local.connection = connection
+    return connection
+
+
 def request(language, source, tests=1):
     body = json.dumps(
         {
@@ -39,11 +54,18 @@ def request(language, source, tests=1):
             "memory_limit_mb": 64,
         }
     ).encode()
-    req = urllib.request.Request(URL, body, {"content-type": "application/json"})
     started = time.perf_counter()
-    with urllib.request.urlopen(req, timeout=120) as response:
-        result = json.load(response)
+    connection = _connection()
+    try:
+        connection.request("POST", PATH, body, {"content-type": "application/json"})
+        response = connection.getresponse()
+        result = json.loads(response.read())
+    except (http.client.HTTPException, OSError):
+        _local.connection = None
+        raise
     elapsed = time.perf_counter() - started
+    if response.status != 200:
+        raise SystemExit(f"{language}: HTTP {response.status}: {result}")
     if result["verdict"] != "AC":
         raise SystemExit(f"{language}: {result}")
     return elapsed, result

@@ -68,7 +68,15 @@ fi
 
 qjs_crate_version=0.14.0
 qjs_dir="$dest/quickjs"
-if [ ! -f "$qjs_dir/.complete" ]; then
+# -O3 and -flto inline more of the interpreter's helpers into its dispatch loop: a call in
+# fuel-metered code also spills and reloads the fuel counter, so fewer calls run faster (about
+# 12% less CPU than -O2 on the calibration loop; the fuel count is within 0.01%, so the fuel
+# multiplier stays). Bulk memory and non-trapping float-to-int conversions are single wasm
+# instructions instead of library loops and guarded sequences. The stamp names the flags, so
+# changing them rebuilds an existing install.
+qjs_opt_flags="-O3 -flto -mbulk-memory -mnontrapping-fptoint"
+qjs_stamp="rquickjs-sys $qjs_crate_version clang-19 $qjs_opt_flags"
+if [ "$(cat "$qjs_dir/.complete" 2>/dev/null)" != "$qjs_stamp" ]; then
     echo "building QuickJS-ng for WASI (rquickjs-sys $qjs_crate_version from crates.io)"
     qwork=$(mktemp -d)
     # Fetch the crate through cargo, which already knows how to reach crates.io, with a
@@ -90,7 +98,8 @@ TOML
     mkdir -p "$qjs_dir"
     # The flags of upstream's WASI build, plus an 8 MiB stack placed first so that deep
     # recursion reaches QuickJS's own stack check (a RangeError) instead of corrupting data.
-    clang-19 --target=wasm32-wasi -O2 -s -w \
+    # shellcheck disable=SC2086 # the optimisation flags are separate words
+    clang-19 --target=wasm32-wasi $qjs_opt_flags -s -w \
         -D_GNU_SOURCE -DNDEBUG -DQJS_BUILD_LIBC -D_WASI_EMULATED_PROCESS_CLOCKS -D_WASI_EMULATED_SIGNAL \
         -I "$src" -o "$qjs_dir/qjs.wasm" \
         "$src/qjs.c" "$src/quickjs-libc.c" "$src/quickjs.c" "$src/libregexp.c" \
@@ -99,7 +108,7 @@ TOML
         -Wl,--stack-first -Wl,-z,stack-size=8388608
     cp "$src/LICENSE" "$qjs_dir/LICENSE"
     rm -rf "$qwork"
-    touch "$qjs_dir/.complete"
+    echo "$qjs_stamp" >"$qjs_dir/.complete"
 fi
 go_version=1.27.3
 go_dir="$dest/go"

@@ -31,6 +31,7 @@ use crate::{
     compile::{CompileError, Compiler, CompilerPaths},
     jail::JailLimits,
     limiter::RunLimiter,
+    prepared::{PREPARED_CAPACITY, PreparedCache},
     run::{RunLimits, RunOutcome, Termination},
 };
 
@@ -131,6 +132,8 @@ struct Inner {
     /// One per compiled language, in `Language::ALL` order, prepared on first use.
     compilers: [OnceLock<Result<Option<Compiler>, String>>; Language::ALL.len()],
     compiler_paths: CompilerPaths,
+    /// Submissions prepared recently, so a resubmission skips the caches on disk.
+    prepared: PreparedCache,
     config: SandboxConfig,
     ticker_stop: Arc<AtomicBool>,
 }
@@ -203,6 +206,7 @@ impl Sandbox {
                 javascript: OnceLock::new(),
                 compilers: Default::default(),
                 compiler_paths,
+                prepared: PreparedCache::new(PREPARED_CAPACITY),
                 config,
                 ticker_stop,
             }),
@@ -265,6 +269,16 @@ impl Sandbox {
                 ProgramKind::JavaScript(Arc::from(source))
             }
             Language::C | Language::Cpp | Language::Rust | Language::Go => {
+                let key = PreparedCache::key(language, source);
+                if let Some(pre) = self.inner.prepared.get(&key) {
+                    return Ok(Program {
+                        kind: ProgramKind::Native(pre),
+                        fuel_per_ms: crate::languages::fuel_per_ms(
+                            self.inner.config.fuel_per_ms,
+                            language,
+                        ),
+                    });
+                }
                 let compiler = self
                     .compiler(language)?
                     .ok_or_else(|| CompileError::Internal(format!("{language} has no compiler")))?;
@@ -283,6 +297,7 @@ impl Sandbox {
                 let pre = self.inner.linker.instantiate_pre(&module).map_err(|e| {
                     CompileError::Rejected(format!("the program cannot be linked: {e}"))
                 })?;
+                self.inner.prepared.insert(key, pre.clone());
                 ProgramKind::Native(pre)
             }
         };

@@ -24,6 +24,7 @@ fn language_of(path: &std::path::Path) -> Option<Language> {
         "rs" => Some(Language::Rust),
         "py" => Some(Language::Python),
         "js" => Some(Language::JavaScript),
+        "go" => Some(Language::Go),
         _ => None,
     }
 }
