@@ -222,9 +222,13 @@ fn node_command(dir: &Path) -> Option<String> {
 
 fn main() -> anyhow::Result<()> {
     let root = workspace();
+    // `make bench` passes the cache it installed the runtimes into.
+    let dir_from = |var: &str, default: &str| {
+        std::env::var_os(var).map_or_else(|| root.join(default), PathBuf::from)
+    };
     let sandbox = Sandbox::new(SandboxConfig {
-        runtime_dir: root.join(".cache/runtimes"),
-        cache_dir: root.join(".cache/sandbox"),
+        runtime_dir: dir_from("JOUST_RUNTIME_DIR", ".cache/runtimes"),
+        cache_dir: dir_from("JOUST_SANDBOX_CACHE_DIR", ".cache/sandbox"),
         clang: "clang-19".into(),
         rustc: "/usr/bin/rustc".into(),
         bwrap: "bwrap".into(),

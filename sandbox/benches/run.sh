@@ -31,7 +31,8 @@ cargo build --quiet -p joust-executor --profile "$profile"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)
 JOUST_EXECUTOR_PORT=$port JOUST_HOST=127.0.0.1 \
-    JOUST_RUNTIME_DIR="$root/.cache/runtimes" JOUST_SANDBOX_CACHE_DIR="$root/.cache/sandbox" \
+    JOUST_RUNTIME_DIR="${JOUST_RUNTIME_DIR:-$root/.cache/runtimes}" \
+    JOUST_SANDBOX_CACHE_DIR="${JOUST_SANDBOX_CACHE_DIR:-$root/.cache/sandbox}" \
     "target/$target_dir/joust-executor" >"$log" 2>&1 &
 executor=$!
 trap 'kill "$executor" 2>/dev/null || true; rm -f "$log"' EXIT

@@ -31,6 +31,7 @@ use crate::{
     compile::{CompileError, Compiler, CompilerPaths},
     jail::JailLimits,
     limiter::RunLimiter,
+    python,
     run::{RunLimits, RunOutcome, Termination},
 };
 
@@ -89,6 +90,46 @@ pub(crate) struct GuestState {
     stdout: MemoryOutputPipe,
     /// When the wall-clock backstop fires.
     wall_deadline: Instant,
+}
+
+impl GuestState {
+    pub(crate) fn new(
+        wasi: WasiP1Ctx,
+        memory_limit_bytes: usize,
+        stdout: MemoryOutputPipe,
+        wall_deadline: Instant,
+    ) -> Self {
+        Self {
+            wasi,
+            limiter: RunLimiter::new(memory_limit_bytes),
+            stdout,
+            wall_deadline,
+        }
+    }
+
+    pub(crate) fn limiter(&mut self) -> &mut RunLimiter {
+        &mut self.limiter
+    }
+}
+
+/// A WASI context in which nothing a guest can observe differs between runs: the clocks stand
+/// still and the "random" bytes come from a fixed seed, so a verdict and its fuel count are
+/// replayable.
+pub(crate) fn deterministic_wasi(
+    stdin: Vec<u8>,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+) -> WasiCtxBuilder {
+    let mut wasi = WasiCtxBuilder::new();
+    wasi.stdin(MemoryInputPipe::new(stdin))
+        .stdout(stdout)
+        .stderr(stderr)
+        .wall_clock(FixedWallClock)
+        .monotonic_clock(FixedMonotonicClock)
+        .secure_random(StdRng::seed_from_u64(RANDOM_SEED))
+        .insecure_random(StdRng::seed_from_u64(RANDOM_SEED ^ 1))
+        .insecure_random_seed(u128::from(RANDOM_SEED));
+    wasi
 }
 
 /// Raised from the epoch callback when stdout is full: the run stops right away instead of
@@ -173,14 +214,13 @@ impl Sandbox {
         linker.allow_shadowing(false);
 
         let python_dir = config.runtime_dir.join("python-3.11");
-        let python_wasm = std::fs::read(python_dir.join("python3.11.wasm")).with_context(|| {
-            format!(
-                "reading the Python runtime from {} (run `make runtimes`)",
-                python_dir.display()
-            )
-        })?;
-        let python_module =
-            cache::load_module(&engine, &config.cache_dir, "python-3.11", &python_wasm)?;
+        let python_module = python::load_snapshot(
+            &engine,
+            &linker,
+            &python_dir,
+            &config.cache_dir,
+            RUN_THREAD_STACK_BYTES,
+        )?;
         let python = linker.instantiate_pre(&python_module)?;
 
         let ticker_stop = Arc::new(AtomicBool::new(false));
@@ -395,28 +435,24 @@ impl Inner {
         };
         let stdout = MemoryOutputPipe::new(limits.output_limit_bytes + 1);
         let stderr = MemoryOutputPipe::new(STDERR_CAP_BYTES);
-        let mut wasi = WasiCtxBuilder::new();
-        // Nothing a guest can observe differs between runs: the clocks stand still and the
-        // "random" bytes come from a fixed seed, so a verdict and its fuel count are replayable.
-        wasi.stdin(MemoryInputPipe::new(input))
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .wall_clock(FixedWallClock)
-            .monotonic_clock(FixedMonotonicClock)
-            .secure_random(StdRng::seed_from_u64(RANDOM_SEED))
-            .insecure_random(StdRng::seed_from_u64(RANDOM_SEED ^ 1))
-            .insecure_random_seed(u128::from(RANDOM_SEED));
+        let mut wasi = deterministic_wasi(input, stdout.clone(), stderr.clone());
         let pre = match &program.kind {
             ProgramKind::Native(pre) => {
                 wasi.args(&["main"]).args(judge_args);
                 pre
             }
             ProgramKind::Python(source) => {
+                // The interpreter was configured when the snapshot was made (no site, no
+                // bytecode writing, hash seed 0, PYTHONHOME=/usr/local); the options are
+                // repeated for the record. The standard library must be the first preopened
+                // directory, where the snapshot expects it.
                 wasi.args(&["python3", "-S", "-B", "-c", source])
                     .args(judge_args)
-                    .env("PYTHONHOME", "/usr/local")
-                    .env("PYTHONHASHSEED", "0")
-                    .preopened_dir(&self.python_lib, "/usr/local/lib", FsPerms::ReadOnly)?;
+                    .preopened_dir(
+                        &self.python_lib,
+                        python::STDLIB_GUEST_DIR,
+                        FsPerms::ReadOnly,
+                    )?;
                 &self.python
             }
             ProgramKind::JavaScript(source) => {
@@ -444,12 +480,12 @@ impl Inner {
                 .saturating_mul(3 * scale)
                 .saturating_add(2_000),
         );
-        let state = GuestState {
-            wasi: wasi.build_p1(),
-            limiter: RunLimiter::new(limits.memory_limit_bytes),
-            stdout: stdout.clone(),
-            wall_deadline: started + backstop,
-        };
+        let state = GuestState::new(
+            wasi.build_p1(),
+            limits.memory_limit_bytes,
+            stdout.clone(),
+            started + backstop,
+        );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         let fuel_budget = limits.time_limit_ms.saturating_mul(program.fuel_per_ms);

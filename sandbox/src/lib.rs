@@ -13,6 +13,7 @@ mod jail;
 mod judging;
 mod languages;
 mod limiter;
+mod python;
 mod run;
 
 pub use checker::outputs_match;
