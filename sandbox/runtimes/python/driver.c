@@ -153,6 +153,46 @@ __attribute__((export_name("joust_initialize"))) void joust_initialize(void) {
     snapshot_preopens_end = preopens_end();
 }
 
+/* CPython's own handling of an uncaught SystemExit (pythonrun.c): its code, or its message
+ * on stderr and 1. Declared in an internal header. */
+PyAPI_FUNC(int) _Py_HandleSystemExit(int *exitcode_p);
+
+/* Ends the run as the interpreter's exit would, minus the teardown of every module and object:
+ * the instance is discarded, and the teardown costs more than a typical solution. What a
+ * program can observe of an exit still happens: atexit handlers run (a SystemExit there is
+ * handled the same way) and sys.stdout and sys.stderr are flushed, a failed flush being exit
+ * code 120. */
+static _Noreturn void finish(int code) {
+    PyObject *atexit = PyImport_ImportModule("atexit");
+    PyObject *ran = atexit == NULL ? NULL : PyObject_CallMethod(atexit, "_run_exitfuncs", NULL);
+    Py_XDECREF(ran);
+    Py_XDECREF(atexit);
+    if (ran == NULL) {
+        int exit_code = code;
+        if (_Py_HandleSystemExit(&exit_code)) {
+            code = exit_code;
+        } else {
+            PyErr_Print();
+        }
+    }
+    const char *streams[] = {"stdout", "stderr"};
+    for (size_t i = 0; i < 2; i++) {
+        PyObject *stream = PySys_GetObject(streams[i]);
+        if (stream == NULL || stream == Py_None) {
+            continue;
+        }
+        PyObject *flushed = PyObject_CallMethod(stream, "flush", NULL);
+        if (flushed == NULL) {
+            PyErr_Clear();
+            if (i == 0 && code == 0) {
+                code = 120;
+            }
+        }
+        Py_XDECREF(flushed);
+    }
+    exit(code);
+}
+
 /* The run's arguments, as WASI passes them. */
 static char **read_args(size_t *count) {
     size_t argc = 0, buf_size = 0;
@@ -208,12 +248,19 @@ __attribute__((export_name("joust_run"))) void joust_run(void) {
 
     PyCompilerFlags flags = _PyCompilerFlags_INIT;
     flags.cf_flags |= PyCF_IGNORE_COOKIE;
-    /* Prints an uncaught exception's traceback to stderr; a SystemExit ends the process from
-     * inside with its code, after the same finalization as below. */
-    int failed = PyRun_SimpleStringFlags(source, &flags) != 0;
-    /* Runs atexit handlers and flushes sys.stdout and sys.stderr. */
-    if (Py_FinalizeEx() < 0) {
-        exit(120);
+    PyObject *main_module = PyImport_AddModule("__main__");
+    if (main_module == NULL) {
+        fail("__main__");
     }
-    exit(failed ? 1 : 0);
+    PyObject *globals = PyModule_GetDict(main_module);
+    PyObject *result = PyRun_StringFlags(source, Py_file_input, globals, globals, &flags);
+    int code = 0;
+    if (result != NULL) {
+        Py_DECREF(result);
+    } else if (!_Py_HandleSystemExit(&code)) {
+        /* An uncaught exception: its traceback on stderr, exit code 1, as `python3 -c`. */
+        PyErr_Print();
+        code = 1;
+    }
+    finish(code);
 }
