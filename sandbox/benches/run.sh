@@ -33,7 +33,7 @@ log=$(mktemp)
 JOUST_EXECUTOR_PORT=$port JOUST_HOST=127.0.0.1 \
     JOUST_RUNTIME_DIR="${JOUST_RUNTIME_DIR:-$root/.cache/runtimes}" \
     JOUST_SANDBOX_CACHE_DIR="${JOUST_SANDBOX_CACHE_DIR:-$root/.cache/sandbox}" \
-    "target/$target_dir/joust-executor" >"$log" 2>&1 &
+    "${CARGO_TARGET_DIR:-$root/target}/$target_dir/joust-executor" >"$log" 2>&1 &
 executor=$!
 trap 'kill "$executor" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 300); do
