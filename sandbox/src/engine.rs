@@ -184,7 +184,8 @@ impl Drop for Inner {
 
 impl Sandbox {
     /// Builds the engine and loads every runtime, compiling it on first use of this engine
-    /// configuration (slow, seconds) and loading the cached native artifact afterwards.
+    /// configuration (slow, seconds) and loading the cached native artifact afterwards. On
+    /// first use the Python runtime is also snapshotted after its start-up (see `python`).
     pub fn new(config: SandboxConfig) -> anyhow::Result<Self> {
         let mut engine_config = Config::new();
         engine_config

@@ -73,7 +73,7 @@ static void register_new_preopens(void) {
             continue;
         }
         name[len] = '\0';
-        /* wasi-libc keeps the prefix. */
+        /* Never freed: wasi-libc may keep the pointer in its table. */
         __wasilibc_register_preopened_fd((int)fd, name);
     }
 }
@@ -142,13 +142,14 @@ __attribute__((export_name("joust_initialize"))) void joust_initialize(void) {
     if (gc == NULL) {
         fail("gc");
     }
-    PyObject *collected = PyObject_CallMethod(gc, "collect", NULL);
-    Py_XDECREF(collected);
-    PyObject *frozen = PyObject_CallMethod(gc, "freeze", NULL);
-    if (collected == NULL || frozen == NULL) {
-        fail("gc.freeze");
+    const char *steps[] = {"collect", "freeze"};
+    for (size_t i = 0; i < 2; i++) {
+        PyObject *done = PyObject_CallMethod(gc, steps[i], NULL);
+        if (done == NULL) {
+            fail(steps[i]);
+        }
+        Py_DECREF(done);
     }
-    Py_DECREF(frozen);
     Py_DECREF(gc);
     snapshot_preopens_end = preopens_end();
 }
@@ -159,9 +160,9 @@ PyAPI_FUNC(int) _Py_HandleSystemExit(int *exitcode_p);
 
 /* Ends the run as the interpreter's exit would, minus the teardown of every module and object:
  * the instance is discarded, and the teardown costs more than a typical solution. What a
- * program can observe of an exit still happens: atexit handlers run (a SystemExit there is
- * handled the same way) and sys.stdout and sys.stderr are flushed, a failed flush being exit
- * code 120. */
+ * program can observe of an exit still happens: atexit handlers run (CPython reports and
+ * ignores their exceptions) and sys.stdout and sys.stderr are flushed, a failed flush of
+ * stdout being exit code 120. */
 static _Noreturn void finish(int code) {
     PyObject *atexit = PyImport_ImportModule("atexit");
     PyObject *ran = atexit == NULL ? NULL : PyObject_CallMethod(atexit, "_run_exitfuncs", NULL);
