@@ -132,6 +132,17 @@ pub(crate) fn deterministic_wasi(
     wasi
 }
 
+/// The host functions every guest links against: WASI preview 1, with an instant
+/// `poll_oneoff`.
+pub(crate) fn guest_linker(engine: &Engine) -> anyhow::Result<Linker<GuestState>> {
+    let mut linker: Linker<GuestState> = Linker::new(engine);
+    p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)?;
+    linker.allow_shadowing(true);
+    define_instant_poll_oneoff(&mut linker)?;
+    linker.allow_shadowing(false);
+    Ok(linker)
+}
+
 /// Raised from the epoch callback when stdout is full: the run stops right away instead of
 /// burning its whole time limit writing into a closed pipe.
 #[derive(Debug, thiserror::Error)]
@@ -208,16 +219,11 @@ impl Sandbox {
         engine_config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&engine_config)?;
 
-        let mut linker: Linker<GuestState> = Linker::new(&engine);
-        p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)?;
-        linker.allow_shadowing(true);
-        define_instant_poll_oneoff(&mut linker)?;
-        linker.allow_shadowing(false);
+        let linker = guest_linker(&engine)?;
 
         let python_dir = config.runtime_dir.join("python-3.11");
         let python_module = python::load_snapshot(
             &engine,
-            &linker,
             &python_dir,
             &config.cache_dir,
             RUN_THREAD_STACK_BYTES,

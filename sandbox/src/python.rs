@@ -18,13 +18,13 @@ use std::{
 };
 
 use anyhow::Context;
-use wasmtime::{Engine, Instance, Linker, Module, Store, UpdateDeadline, Val};
+use wasmtime::{Config, Engine, Instance, Module, OptLevel, Store, Val};
 use wasmtime_wasi::{FsPerms, p2::pipe::MemoryOutputPipe};
 use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
 
 use crate::{
     cache,
-    engine::{GuestState, deterministic_wasi},
+    engine::{GuestState, deterministic_wasi, guest_linker},
 };
 
 /// The driver module, relative to the Python runtime directory.
@@ -37,12 +37,14 @@ const SNAPSHOT_FORMAT: &str = "wasmtime-wizer-48/1";
 /// installation that would grow without end.
 const INIT_MEMORY_BYTES: usize = 256 << 20;
 const INIT_STDERR_BYTES: usize = 64 << 10;
+/// Native stack of the initialization's wasm frames (unoptimized frames are larger); the
+/// thread it runs on has the sandbox's run stack, far more.
+const INIT_WASM_STACK_BYTES: usize = 16 << 20;
 
 /// The pre-initialized interpreter for `python_dir` (the runtime directory with the driver and
 /// `lib/`), from the cache when possible, snapshotted and compiled otherwise.
 pub(crate) fn load_snapshot(
     engine: &Engine,
-    linker: &Linker<GuestState>,
     python_dir: &Path,
     cache_dir: &Path,
     run_stack_bytes: usize,
@@ -63,7 +65,7 @@ pub(crate) fn load_snapshot(
             std::thread::Builder::new()
                 .name("sandbox-python-snapshot".into())
                 .stack_size(run_stack_bytes)
-                .spawn_scoped(scope, || make_snapshot(engine, linker, &driver, &stdlib))?
+                .spawn_scoped(scope, || make_snapshot(&driver, &stdlib))?
                 .join()
                 .map_err(|_| anyhow::anyhow!("the Python snapshot thread panicked"))?
         })?;
@@ -106,18 +108,27 @@ fn snapshot_key(driver: &[u8], stdlib: &Path) -> anyhow::Result<String> {
 }
 
 /// Runs the driver's initialization in a deterministic guest and returns the snapshot.
-fn make_snapshot(
-    engine: &Engine,
-    linker: &Linker<GuestState>,
-    driver: &[u8],
-    stdlib: &Path,
-) -> anyhow::Result<Vec<u8>> {
+///
+/// The instrumented driver runs once, for a fraction of a second: it is compiled by an engine
+/// of its own without Cranelift's optimizations, which takes a fraction of the time an
+/// optimized compilation does (the snapshot itself is compiled, optimized, by the sandbox's
+/// engine). The state it reaches does not depend on how its code was compiled.
+fn make_snapshot(driver: &[u8], stdlib: &Path) -> anyhow::Result<Vec<u8>> {
     let mut wizer = Wizer::new();
     wizer
         .init_func("joust_initialize")
         .func_rename("_start", "joust_run");
     let (context, instrumented) = wizer.instrument(driver)?;
-    let module = Module::new(engine, &instrumented)
+    let mut config = Config::new();
+    config
+        .cranelift_opt_level(OptLevel::None)
+        .epoch_interruption(false)
+        .consume_fuel(false)
+        .max_wasm_stack(INIT_WASM_STACK_BYTES)
+        .async_stack_size(INIT_WASM_STACK_BYTES + (1 << 20));
+    let engine = Engine::new(&config)?;
+    let linker = guest_linker(&engine)?;
+    let module = Module::new(&engine, &instrumented)
         .map_err(anyhow::Error::from)
         .context("compiling the Python driver")?;
 
@@ -133,11 +144,8 @@ fn make_snapshot(
         stdout,
         Instant::now() + Duration::from_secs(3600),
     );
-    let mut store = Store::new(engine, state);
+    let mut store = Store::new(&engine, state);
     store.limiter(|state| state.limiter());
-    store.set_fuel(u64::MAX)?;
-    store.set_epoch_deadline(1);
-    store.epoch_deadline_callback(|_| Ok(UpdateDeadline::Continue(1)));
 
     let instance = linker.instantiate(&mut store, &module)?;
     for name in ["_initialize", "joust_initialize"] {
