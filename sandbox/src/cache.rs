@@ -30,11 +30,21 @@ pub fn load_module(
     name: &str,
     wasm: &[u8],
 ) -> anyhow::Result<Module> {
-    let key = format!(
-        "{name}-{}-{:016x}.cwasm",
-        &sha256_hex(wasm)[..16],
-        engine_fingerprint(engine)
-    );
+    load_module_keyed(engine, cache_dir, name, &sha256_hex(wasm)[..16], || {
+        Ok(wasm.to_vec())
+    })
+}
+
+/// Like [`load_module`], for a module that is expensive to produce: `key` must change whenever
+/// the bytes `produce` returns would, and `produce` runs only when no artifact is cached.
+pub fn load_module_keyed(
+    engine: &Engine,
+    cache_dir: &Path,
+    name: &str,
+    key: &str,
+    produce: impl FnOnce() -> anyhow::Result<Vec<u8>>,
+) -> anyhow::Result<Module> {
+    let key = format!("{name}-{key}-{:016x}.cwasm", engine_fingerprint(engine));
     let path: PathBuf = cache_dir.join(key);
     std::fs::create_dir_all(cache_dir)?;
     // Several processes may start on a cold cache at once (tests, a fleet rollout): one
@@ -54,7 +64,7 @@ pub fn load_module(
             }
         }
     }
-    let module = Module::new(engine, wasm)?;
+    let module = Module::new(engine, &produce()?)?;
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     std::fs::write(&tmp, module.serialize()?)?;
     std::fs::rename(&tmp, &path)?;

@@ -32,6 +32,7 @@ use crate::{
     jail::JailLimits,
     limiter::RunLimiter,
     prepared::{PREPARED_CAPACITY, PreparedCache},
+    python,
     run::{RunLimits, RunOutcome, Termination},
 };
 
@@ -92,6 +93,57 @@ pub(crate) struct GuestState {
     wall_deadline: Instant,
 }
 
+impl GuestState {
+    pub(crate) fn new(
+        wasi: WasiP1Ctx,
+        memory_limit_bytes: usize,
+        stdout: MemoryOutputPipe,
+        wall_deadline: Instant,
+    ) -> Self {
+        Self {
+            wasi,
+            limiter: RunLimiter::new(memory_limit_bytes),
+            stdout,
+            wall_deadline,
+        }
+    }
+
+    pub(crate) fn limiter(&mut self) -> &mut RunLimiter {
+        &mut self.limiter
+    }
+}
+
+/// A WASI context in which nothing a guest can observe differs between runs: the clocks stand
+/// still and the "random" bytes come from a fixed seed, so a verdict and its fuel count are
+/// replayable.
+pub(crate) fn deterministic_wasi(
+    stdin: Vec<u8>,
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+) -> WasiCtxBuilder {
+    let mut wasi = WasiCtxBuilder::new();
+    wasi.stdin(MemoryInputPipe::new(stdin))
+        .stdout(stdout)
+        .stderr(stderr)
+        .wall_clock(FixedWallClock)
+        .monotonic_clock(FixedMonotonicClock)
+        .secure_random(StdRng::seed_from_u64(RANDOM_SEED))
+        .insecure_random(StdRng::seed_from_u64(RANDOM_SEED ^ 1))
+        .insecure_random_seed(u128::from(RANDOM_SEED));
+    wasi
+}
+
+/// The host functions every guest links against: WASI preview 1, with an instant
+/// `poll_oneoff`.
+pub(crate) fn guest_linker(engine: &Engine) -> anyhow::Result<Linker<GuestState>> {
+    let mut linker: Linker<GuestState> = Linker::new(engine);
+    p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)?;
+    linker.allow_shadowing(true);
+    define_instant_poll_oneoff(&mut linker)?;
+    linker.allow_shadowing(false);
+    Ok(linker)
+}
+
 /// Raised from the epoch callback when stdout is full: the run stops right away instead of
 /// burning its whole time limit writing into a closed pipe.
 #[derive(Debug, thiserror::Error)]
@@ -146,7 +198,8 @@ impl Drop for Inner {
 
 impl Sandbox {
     /// Builds the engine and loads every runtime, compiling it on first use of this engine
-    /// configuration (slow, seconds) and loading the cached native artifact afterwards.
+    /// configuration (slow, seconds) and loading the cached native artifact afterwards. On
+    /// first use the Python runtime is also snapshotted after its start-up (see `python`).
     pub fn new(config: SandboxConfig) -> anyhow::Result<Self> {
         let mut engine_config = Config::new();
         engine_config
@@ -169,21 +222,15 @@ impl Sandbox {
         engine_config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         let engine = Engine::new(&engine_config)?;
 
-        let mut linker: Linker<GuestState> = Linker::new(&engine);
-        p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)?;
-        linker.allow_shadowing(true);
-        define_instant_poll_oneoff(&mut linker)?;
-        linker.allow_shadowing(false);
+        let linker = guest_linker(&engine)?;
 
         let python_dir = config.runtime_dir.join("python-3.11");
-        let python_wasm = std::fs::read(python_dir.join("python3.11.wasm")).with_context(|| {
-            format!(
-                "reading the Python runtime from {} (run `make runtimes`)",
-                python_dir.display()
-            )
-        })?;
-        let python_module =
-            cache::load_module(&engine, &config.cache_dir, "python-3.11", &python_wasm)?;
+        let python_module = python::load_snapshot(
+            &engine,
+            &python_dir,
+            &config.cache_dir,
+            RUN_THREAD_STACK_BYTES,
+        )?;
         let python = linker.instantiate_pre(&python_module)?;
 
         let ticker_stop = Arc::new(AtomicBool::new(false));
@@ -410,28 +457,24 @@ impl Inner {
         };
         let stdout = MemoryOutputPipe::new(limits.output_limit_bytes + 1);
         let stderr = MemoryOutputPipe::new(STDERR_CAP_BYTES);
-        let mut wasi = WasiCtxBuilder::new();
-        // Nothing a guest can observe differs between runs: the clocks stand still and the
-        // "random" bytes come from a fixed seed, so a verdict and its fuel count are replayable.
-        wasi.stdin(MemoryInputPipe::new(input))
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .wall_clock(FixedWallClock)
-            .monotonic_clock(FixedMonotonicClock)
-            .secure_random(StdRng::seed_from_u64(RANDOM_SEED))
-            .insecure_random(StdRng::seed_from_u64(RANDOM_SEED ^ 1))
-            .insecure_random_seed(u128::from(RANDOM_SEED));
+        let mut wasi = deterministic_wasi(input, stdout.clone(), stderr.clone());
         let pre = match &program.kind {
             ProgramKind::Native(pre) => {
                 wasi.args(&["main"]).args(judge_args);
                 pre
             }
             ProgramKind::Python(source) => {
+                // The interpreter was configured when the snapshot was made (no site, no
+                // bytecode writing, hash seed 0, PYTHONHOME=/usr/local); the options are
+                // repeated for the record. The standard library must be the first preopened
+                // directory, where the snapshot expects it.
                 wasi.args(&["python3", "-S", "-B", "-c", source])
                     .args(judge_args)
-                    .env("PYTHONHOME", "/usr/local")
-                    .env("PYTHONHASHSEED", "0")
-                    .preopened_dir(&self.python_lib, "/usr/local/lib", FsPerms::ReadOnly)?;
+                    .preopened_dir(
+                        &self.python_lib,
+                        python::STDLIB_GUEST_DIR,
+                        FsPerms::ReadOnly,
+                    )?;
                 &self.python
             }
             ProgramKind::JavaScript(source) => {
@@ -459,12 +502,12 @@ impl Inner {
                 .saturating_mul(3 * scale)
                 .saturating_add(2_000),
         );
-        let state = GuestState {
-            wasi: wasi.build_p1(),
-            limiter: RunLimiter::new(limits.memory_limit_bytes),
-            stdout: stdout.clone(),
-            wall_deadline: started + backstop,
-        };
+        let state = GuestState::new(
+            wasi.build_p1(),
+            limits.memory_limit_bytes,
+            stdout.clone(),
+            started + backstop,
+        );
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
         let fuel_budget = limits.time_limit_ms.saturating_mul(program.fuel_per_ms);

@@ -14,6 +14,7 @@ mod judging;
 mod languages;
 mod limiter;
 mod prepared;
+mod python;
 mod run;
 
 pub use checker::outputs_match;
