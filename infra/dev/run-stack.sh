@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs one executor, one judge and one battle service on this machine against the local
 # PostgreSQL database `joust` and Redis, until Ctrl-C. Binaries come from $1 (a cargo profile
-# directory). Loopback only: C compilation is not jailed yet.
+# directory). Loopback only, unless JOUST_HOST says otherwise.
 set -euo pipefail
 bin_dir=$1
 
 psql -h 127.0.0.1 -U postgres -d postgres -qAt -c "SELECT 1 FROM pg_database WHERE datname = 'joust'" | grep -q 1 \
     || psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE joust'
 
-export JOUST_HOST=127.0.0.1
+export JOUST_HOST=${JOUST_HOST:-127.0.0.1}
 export JOUST_DATABASE_URL=${JOUST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/joust}
 export JOUST_BATTLE_PORT=${JOUST_BATTLE_PORT:-8080}
 export JOUST_JUDGE_PORT=${JOUST_JUDGE_PORT:-8081}

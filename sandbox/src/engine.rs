@@ -317,34 +317,14 @@ impl Sandbox {
             }
             Language::C | Language::Cpp | Language::Rust | Language::Go => {
                 let key = PreparedCache::key(language, source);
-                if let Some(pre) = self.inner.prepared.get(&key) {
-                    return Ok(Program {
-                        kind: ProgramKind::Native(pre),
-                        fuel_per_ms: crate::languages::fuel_per_ms(
-                            self.inner.config.fuel_per_ms,
-                            language,
-                        ),
-                    });
-                }
-                let compiler = self
-                    .compiler(language)?
-                    .ok_or_else(|| CompileError::Internal(format!("{language} has no compiler")))?;
-                let wasm = compiler.compile(source)?;
-                // Cranelift's translation of a submission costs more than most runs (seconds
-                // for Go's 2.6 MB modules), so the native code is cached like the wasm.
-                let module = cache::load_module(
-                    &self.inner.engine,
-                    &self.inner.config.cache_dir.join("compiled/native"),
-                    language.as_str(),
-                    &wasm,
-                )
-                .map_err(|e| {
-                    CompileError::Internal(format!("loading the compiled module: {e:#}"))
-                })?;
-                let pre = self.inner.linker.instantiate_pre(&module).map_err(|e| {
-                    CompileError::Rejected(format!("the program cannot be linked: {e}"))
-                })?;
-                self.inner.prepared.insert(key, pre.clone());
+                let pre = match self.inner.prepared.get(&key) {
+                    Some(pre) => pre,
+                    None => {
+                        let pre = self.compile_and_link(language, source)?;
+                        self.inner.prepared.insert(key, pre.clone());
+                        pre
+                    }
+                };
                 ProgramKind::Native(pre)
             }
         };
@@ -352,6 +332,31 @@ impl Sandbox {
             kind,
             fuel_per_ms: crate::languages::fuel_per_ms(self.inner.config.fuel_per_ms, language),
         })
+    }
+
+    /// Compiles a submission (or finds it in the caches on disk) and links it.
+    fn compile_and_link(
+        &self,
+        language: Language,
+        source: &str,
+    ) -> Result<InstancePre<GuestState>, CompileError> {
+        let compiler = self
+            .compiler(language)?
+            .ok_or_else(|| CompileError::Internal(format!("{language} has no compiler")))?;
+        let wasm = compiler.compile(source)?;
+        // Cranelift's translation of a submission costs more than most runs (seconds for Go's
+        // 2.6 MB modules), so the native code is cached like the wasm.
+        let module = cache::load_module(
+            &self.inner.engine,
+            &self.inner.config.cache_dir.join("compiled/native"),
+            language.as_str(),
+            &wasm,
+        )
+        .map_err(|e| CompileError::Internal(format!("loading the compiled module: {e:#}")))?;
+        self.inner
+            .linker
+            .instantiate_pre(&module)
+            .map_err(|e| CompileError::Rejected(format!("the program cannot be linked: {e}")))
     }
 
     /// Runs `program` on `input`. Blocks the calling thread for the duration of the run; call
