@@ -13,18 +13,6 @@ export async function pool(count, limit, task) {
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
-/** Creates a guest player through the HTTP API: `{ userId, name, token }`. */
-export async function login(url, name) {
-  const res = await fetch(`${url}/api/auth/guest`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name }),
-  });
-  if (!res.ok) throw new Error(`guest login failed: ${res.status} ${await res.text()}`);
-  const { user_id: userId, token } = await res.json();
-  return { userId, name, token };
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -2,7 +2,8 @@
 // worker processes (worker k holds the connections to instance k). Each phase returns plain
 // figures; `report.mjs` renders them.
 import { fork } from "node:child_process";
-import { Tally, addCounts, login, nowMs, pool } from "./clients.mjs";
+import { guest } from "../harness.mjs";
+import { Tally, addCounts, nowMs, pool } from "./clients.mjs";
 import {
   cpuMeter,
   histogramDelta,
@@ -82,7 +83,7 @@ export async function measured(stack, workers, body) {
 export async function logins(stack, count, concurrency) {
   const players = new Array(count);
   await pool(count, concurrency, async (i) => {
-    players[i] = await login(stack.battles[i % 2], `load-${i}`);
+    players[i] = await guest(stack.battles[i % 2], `load-${i}`);
   });
   return players;
 }
