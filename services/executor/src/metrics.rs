@@ -1,7 +1,7 @@
 //! Executor metrics.
 
 use joust_common::metrics::{counter_vec, histogram_vec, latency_buckets};
-use prometheus::{HistogramVec, IntCounterVec, Registry};
+use prometheus::{HistogramVec, IntCounterVec, IntGauge, Registry};
 
 #[derive(Clone)]
 pub struct Metrics {
@@ -14,12 +14,23 @@ pub struct Metrics {
     pub handler_duration: HistogramVec,
     /// Requests turned away, by reason.
     pub rejections: IntCounterVec,
+    /// Requests holding a run slot now: at the slot count, new requests queue, then get 429.
+    pub in_flight: IntGauge,
 }
 
 impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
+        let in_flight = IntGauge::new(
+            "executions_in_flight",
+            "Execution requests holding a run slot (compiling or running) on this executor.",
+        )
+        .expect("metric definition is valid");
+        registry
+            .register(Box::new(in_flight.clone()))
+            .expect("metric is registered once");
         Self {
+            in_flight,
             executions: counter_vec(
                 &registry,
                 "executions_total",

@@ -100,12 +100,14 @@ pub async fn create_execution(
     let language = request.language;
     let started = Instant::now();
     let sandbox = state.sandbox.clone();
+    state.metrics.in_flight.inc();
     let response = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         sandbox.execute(&request)
     })
-    .await
-    .map_err(|e| ExecutionError::Internal(e.to_string()))?;
+    .await;
+    state.metrics.in_flight.dec();
+    let response = response.map_err(|e| ExecutionError::Internal(e.to_string()))?;
     state
         .metrics
         .execution_duration

@@ -23,6 +23,23 @@ pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> Tes
 }
 
 impl TestApp {
+    /// The value of an unlabelled metric on `/metrics` (0 when absent).
+    async fn metric(&self, name: &str) -> f64 {
+        let text = self
+            .http
+            .get(format!("{}/metrics", self.url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let prefix = format!("{name} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .map_or(0.0, |v| v.trim().parse().unwrap())
+    }
+
     async fn execute(&self, body: &Value) -> (u16, Option<String>, Value) {
         let response = self
             .http
@@ -161,7 +178,14 @@ async fn a_full_executor_answers_429_with_retry_after() {
             .unwrap()
             .status()
     });
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    // Once the slow request holds the only slot, the next one waits 50 ms and is turned away.
+    for _ in 0..1000 {
+        if app.metric("executions_in_flight").await == 1.0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(app.metric("executions_in_flight").await, 1.0);
     let (status, retry_after, body) = app.execute(&sum_request("c", "int main(void){}")).await;
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["error"]["code"], "BUSY");
