@@ -23,17 +23,21 @@ pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> Tes
 }
 
 impl TestApp {
-    /// The value of an unlabelled metric on `/metrics` (0 when absent).
-    async fn metric(&self, name: &str) -> f64 {
-        let text = self
-            .http
+    /// The whole `/metrics` page.
+    async fn metrics_text(&self) -> String {
+        self.http
             .get(format!("{}/metrics", self.url))
             .send()
             .await
             .unwrap()
             .text()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The value of an unlabelled metric on `/metrics` (0 when absent).
+    async fn metric(&self, name: &str) -> f64 {
+        let text = self.metrics_text().await;
         let prefix = format!("{name} ");
         text.lines()
             .find_map(|l| l.strip_prefix(prefix.as_str()))
@@ -81,15 +85,7 @@ async fn judges_a_python_program_and_counts_it() {
     assert_eq!(body["tests"].as_array().unwrap().len(), 2);
     assert!(body["tests"][0]["fuel"].as_u64().unwrap() > 0);
 
-    let metrics = app
-        .http
-        .get(format!("{}/metrics", app.url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics_text().await;
     assert!(
         metrics.contains(r#"executions_total{language="python",verdict="AC"} 1"#),
         "{metrics}"
