@@ -53,3 +53,11 @@ fn json_rejection(rejection: JsonRejection) -> Response {
     };
     error_response(status, code, rejection.body_text())
 }
+
+/// Binds a service's listener on `host:port` and returns it with the port it got: port 0 picks
+/// a free one, which is how tests start several services side by side.
+pub async fn bind(host: &str, port: u16) -> std::io::Result<(tokio::net::TcpListener, u16)> {
+    let listener = tokio::net::TcpListener::bind((host, port)).await?;
+    let port = listener.local_addr()?.port();
+    Ok((listener, port))
+}

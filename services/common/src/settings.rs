@@ -2,7 +2,7 @@
 //!
 //! Every variable a service reads is listed in `docs/configuration.md`.
 
-use std::{env, fmt::Display, str::FromStr};
+use std::{env, fmt::Display, str::FromStr, time::Duration};
 
 #[derive(Debug, thiserror::Error)]
 #[error("environment variable {name}={value:?} is invalid: {reason}")]
@@ -28,6 +28,16 @@ where
         }
         _ => Ok(default),
     }
+}
+
+/// Reads a duration given in milliseconds, falling back to `default`.
+pub fn env_ms(name: &str, default: Duration) -> Result<Duration, SettingError> {
+    env_or(name, default.as_millis() as u64).map(Duration::from_millis)
+}
+
+/// Reads a duration given in seconds, falling back to `default`.
+pub fn env_secs(name: &str, default: Duration) -> Result<Duration, SettingError> {
+    env_or(name, default.as_secs()).map(Duration::from_secs)
 }
 
 /// Reads a string setting with a default.
@@ -65,11 +75,21 @@ pub struct CommonSettings {
     pub log_format: LogFormat,
 }
 
+impl Default for CommonSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".to_owned(),
+            log_format: LogFormat::Pretty,
+        }
+    }
+}
+
 impl CommonSettings {
     pub fn from_env() -> Result<Self, SettingError> {
+        let default = Self::default();
         Ok(Self {
-            host: env_string("JOUST_HOST", "127.0.0.1"),
-            log_format: env_or("JOUST_LOG_FORMAT", LogFormat::Pretty)?,
+            host: env_string("JOUST_HOST", &default.host),
+            log_format: env_or("JOUST_LOG_FORMAT", default.log_format)?,
         })
     }
 }
@@ -86,15 +106,23 @@ pub struct StoreSettings {
     pub redis_prefix: String,
 }
 
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self {
+            database_url: "postgres://postgres@127.0.0.1:5432/joust".to_owned(),
+            redis_url: "redis://127.0.0.1:6379".to_owned(),
+            redis_prefix: "joust:".to_owned(),
+        }
+    }
+}
+
 impl StoreSettings {
     pub fn from_env() -> Self {
+        let default = Self::default();
         Self {
-            database_url: env_string(
-                "JOUST_DATABASE_URL",
-                "postgres://postgres@127.0.0.1:5432/joust",
-            ),
-            redis_url: env_string("JOUST_REDIS_URL", "redis://127.0.0.1:6379"),
-            redis_prefix: env_string("JOUST_REDIS_PREFIX", "joust:"),
+            database_url: env_string("JOUST_DATABASE_URL", &default.database_url),
+            redis_url: env_string("JOUST_REDIS_URL", &default.redis_url),
+            redis_prefix: env_string("JOUST_REDIS_PREFIX", &default.redis_prefix),
         }
     }
 }
