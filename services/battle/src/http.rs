@@ -40,11 +40,13 @@ pub async fn create_guest(
         id: Uuid::new_v4(),
         name,
     };
-    sqlx::query("INSERT INTO users (id, name) VALUES ($1, $2)")
-        .bind(player.id)
-        .bind(&player.name)
-        .execute(&state.pool)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO users (id, name) VALUES ($1, $2)",
+        player.id,
+        player.name,
+    )
+    .execute(&state.pool)
+    .await?;
     let token = state.tokens.issue(&player);
     Ok(Json(GuestResponse {
         user_id: player.id,

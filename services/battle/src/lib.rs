@@ -20,7 +20,9 @@ pub mod settings;
 pub mod snapshot;
 pub mod socket;
 mod startup;
+pub mod state;
 pub mod sweeper;
 
 pub use settings::Settings;
-pub use startup::{AppState, Application};
+pub use startup::Application;
+pub use state::AppState;

@@ -15,7 +15,7 @@ use socketioxide::extract::SocketRef;
 use uuid::Uuid;
 
 use crate::{
-    AppState, auth::Player, battles::Resumed, error::ApiError, outbox::Priority, startup::Adapter,
+    AppState, auth::Player, battles::Resumed, error::ApiError, outbox::Priority, state::Adapter,
 };
 
 /// Longest chat message, in characters.
@@ -113,7 +113,8 @@ pub async fn spectate(
     // may arrive twice; clients skip seqs they have).
     socket.join(battle_room(req.battle_id));
     let mut conn = state.pool.acquire().await?;
-    let events = joust_common::battle_events::since(&mut conn, req.battle_id, req.last_seq).await?;
+    let events =
+        joust_common::domain::events::since(&mut conn, req.battle_id, req.last_seq).await?;
     Ok(Resumed { events })
 }
 
@@ -133,7 +134,7 @@ async fn players_of(
     if !players.contains(&player.id) {
         return Err(ApiError::NotAParticipant);
     }
-    if snapshot.status == "finished" {
+    if snapshot.status == joust_common::domain::BattleStatus::Finished {
         return Err(ApiError::BattleFinished);
     }
     Ok(players)

@@ -16,44 +16,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use prometheus::{Histogram, HistogramOpts, IntCounter, Registry};
+use joust_common::metrics;
+use prometheus::{Histogram, IntCounter, Registry};
 use rslock::{LockError, LockManager};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::oneshot;
 
-use crate::error::ApiError;
-
-/// How the battle-creation lock behaves.
-#[derive(Debug, Clone)]
-pub struct LockSettings {
-    /// `JOUST_LOCK_TTL_MS`: time-to-live of the lock, and of each extension.
-    pub ttl: Duration,
-    /// `JOUST_LOCK_EXTEND_THRESHOLD_MS`: the heartbeat extends the lock once its remaining
-    /// validity is below this.
-    pub extend_threshold: Duration,
-    /// `JOUST_LOCK_MAX_EXTENSIONS`: a holder that needs more extensions than this is cancelled,
-    /// so a stuck handler cannot keep a pairing locked forever.
-    pub max_extensions: u32,
-    /// `JOUST_LOCK_AUTO_RENEW`: `false` turns the heartbeat off (the lock then simply expires
-    /// after its TTL, and only fencing protects the write).
-    pub auto_renew: bool,
-    /// `JOUST_LOCK_TEST_HOLD_MS`: fault injection for tests. When not zero, the work under the
-    /// lock of the first creation of each resource on an instance first pauses this long, like a
-    /// holder stalled by a slow replica or a long pause. Never set it in production.
-    pub test_hold: Duration,
-}
-
-impl Default for LockSettings {
-    fn default() -> Self {
-        Self {
-            ttl: Duration::from_secs(5),
-            extend_threshold: Duration::from_secs(2),
-            max_extensions: 10,
-            auto_renew: true,
-            test_hold: Duration::ZERO,
-        }
-    }
-}
+use crate::{error::ApiError, settings::LockSettings};
 
 /// Lock and fencing metrics; SREs alert on headroom and losses.
 #[derive(Clone)]
@@ -73,22 +42,9 @@ pub struct LockMetrics {
 impl LockMetrics {
     pub fn new(registry: &Registry) -> Self {
         let histogram = |name: &str, help: &str| {
-            let h = Histogram::with_opts(
-                HistogramOpts::new(name, help).buckets(joust_common::metrics::latency_buckets()),
-            )
-            .expect("metric definition is valid");
-            registry
-                .register(Box::new(h.clone()))
-                .expect("metric is registered once");
-            h
+            metrics::histogram(registry, name, help, metrics::latency_buckets())
         };
-        let counter = |name: &str, help: &str| {
-            let c = IntCounter::new(name, help).expect("metric definition is valid");
-            registry
-                .register(Box::new(c.clone()))
-                .expect("metric is registered once");
-            c
-        };
+        let counter = |name: &str, help: &str| metrics::counter(registry, name, help);
         Self {
             acquire_duration: histogram(
                 "lock_acquire_duration_seconds",
@@ -187,7 +143,7 @@ impl BattleLocks {
         Fut: Future<Output = Result<T, ApiError>>,
     {
         let held = self.acquire(resource).await?;
-        let token = match sqlx::query_scalar::<_, i64>("SELECT nextval('fencing_tokens')")
+        let token = match sqlx::query_scalar!(r#"SELECT nextval('fencing_tokens') AS "token!""#)
             .fetch_one(pool)
             .await
         {
@@ -353,13 +309,13 @@ pub async fn fence(
     resource: &str,
     token: i64,
 ) -> Result<(), ApiError> {
-    let recorded = sqlx::query(
+    let recorded = sqlx::query!(
         "INSERT INTO fencing (resource, token) VALUES ($1, $2)
          ON CONFLICT (resource) DO UPDATE SET token = EXCLUDED.token, updated_at = now()
          WHERE fencing.token < EXCLUDED.token",
+        resource,
+        token,
     )
-    .bind(resource)
-    .bind(token)
     .execute(&mut *conn)
     .await?;
     if recorded.rows_affected() == 0 {

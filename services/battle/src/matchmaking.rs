@@ -24,33 +24,11 @@ use uuid::Uuid;
 use crate::{
     AppState,
     auth::Player,
-    battles::{self, BattleCreated},
+    battles::creation::{self, BattleCreated},
     error::ApiError,
-    socket::user_room,
-    startup::Io,
+    presence,
+    state::Io,
 };
-
-/// How the rating window of a waiting player widens.
-#[derive(Debug, Clone)]
-pub struct MatchSettings {
-    /// `JOUST_MATCH_WINDOW`: rating points either side a player accepts at once.
-    pub window: f64,
-    /// `JOUST_MATCH_WINDOW_GROWTH`: points the window widens per second of waiting, so that
-    /// nobody waits forever for a close opponent.
-    pub growth_per_sec: f64,
-    /// `JOUST_MATCH_WINDOW_MAX`: the widest window; beyond it a pairing would be no contest.
-    pub max_window: f64,
-}
-
-impl Default for MatchSettings {
-    fn default() -> Self {
-        Self {
-            window: 100.0,
-            growth_per_sec: 10.0,
-            max_window: 800.0,
-        }
-    }
-}
 
 /// Adds a player unless already queued. Returns 0 when the player was queued already.
 const JOIN: &str = r"
@@ -175,12 +153,8 @@ impl Entry {
 
 /// Whether `user` plays an unfinished battle.
 async fn in_battle(state: &AppState, user: Uuid) -> Result<bool, ApiError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM battles WHERE status <> 'finished' AND (player_a = $1 OR player_b = $1))",
-    )
-    .bind(user)
-    .fetch_one(&state.pool)
-    .await?)
+    let mut conn = state.pool.acquire().await?;
+    creation::any_in_battle(&mut conn, &[user]).await
 }
 
 /// Puts a player in the queue with `entry`; `false` when already queued.
@@ -209,8 +183,7 @@ pub async fn join(state: AppState, player: Player, req: Join) -> Result<Joined, 
     if in_battle(&state, player.id).await? {
         return Err(ApiError::AlreadyInBattle);
     }
-    let rating: i32 = sqlx::query_scalar("SELECT rating FROM users WHERE id = $1")
-        .bind(player.id)
+    let rating = sqlx::query_scalar!("SELECT rating FROM users WHERE id = $1", player.id)
         .fetch_optional(&state.pool)
         .await?
         .ok_or(ApiError::Unauthorized)?;
@@ -278,7 +251,7 @@ pub async fn try_pair(
     };
     let opponent = Uuid::parse_str(&opponent)
         .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("queued player id")))?;
-    match battles::create_matched(state, [opponent, user]).await {
+    match creation::create_matched(state, [opponent, user]).await {
         Ok(battle) => {
             tracing::info!(battle.id = %battle.battle_id, "matchmaking paired two players");
             Ok(Some(battle))
@@ -350,17 +323,12 @@ async fn drop_absent(state: &AppState, io: &Io) -> Result<(), ApiError> {
         if entry.joined_ms > cutoff {
             continue;
         }
-        match io.within(user_room(user)).fetch_sockets().await {
-            Ok(sockets) if sockets.is_empty() => {
-                if remove(state, user).await? {
-                    tracing::info!(user.id = %user, "dropped a queued player who is no longer connected");
-                }
-            }
-            Ok(_) => {}
-            // Unknown: keep the entry rather than drop a player who may be there.
-            Err(e) => {
-                tracing::debug!(error = %e, "asking the instances for a queued player's sockets failed")
-            }
+        // Fallback: connected, so that a player who may be there keeps the entry.
+        let gone = presence::sockets_of(io, user)
+            .await
+            .is_ok_and(|s| s.is_empty());
+        if gone && remove(state, user).await? {
+            tracing::info!(user.id = %user, "dropped a queued player who is no longer connected");
         }
     }
     Ok(())

@@ -1,9 +1,9 @@
 //! Battle service metrics. Names are what alerts refer to; keep them stable.
 
-use joust_common::metrics::{counter_vec, histogram_vec, latency_buckets};
-use prometheus::{
-    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Registry,
+use joust_common::metrics::{
+    counter, counter_vec, gauge, histogram, histogram_vec, latency_buckets,
 };
+use prometheus::{Histogram, HistogramVec, IntCounter, IntCounterVec, IntGauge, Registry};
 
 use crate::{lock::LockMetrics, outbox::Priority};
 
@@ -39,14 +39,11 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let locks = LockMetrics::new(&registry);
-        let socket_connections = IntGauge::new(
+        let socket_connections = gauge(
+            &registry,
             "socket_connections",
             "Open Socket.IO connections on this instance.",
-        )
-        .expect("metric definition is valid");
-        registry
-            .register(Box::new(socket_connections.clone()))
-            .expect("metric is registered once");
+        );
         let events_dropped = counter_vec(
             &registry,
             "events_dropped_total",
@@ -57,36 +54,23 @@ impl Metrics {
             // Present at zero, so that alerts and dashboards see the series before a drop.
             events_dropped.with_label_values(&[priority.as_str()]);
         }
-        let room_size = Histogram::with_opts(
-            HistogramOpts::new(
-                "room_size",
-                "Sockets of this instance a battle's message was delivered to (players and spectators).",
-            )
-            .buckets(vec![0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 25.0, 100.0, 1000.0]),
-        )
-        .expect("metric definition is valid");
-        registry
-            .register(Box::new(room_size.clone()))
-            .expect("metric is registered once");
-        let reconnects = IntCounter::new(
+        let room_size = histogram(
+            &registry,
+            "room_size",
+            "Sockets of this instance a battle's message was delivered to (players and spectators).",
+            vec![0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 25.0, 100.0, 1000.0],
+        );
+        let reconnects = counter(
+            &registry,
             "reconnects_total",
             "Players who connected again while a reconnect grace period held their seat.",
-        )
-        .expect("metric definition is valid");
-        registry
-            .register(Box::new(reconnects.clone()))
-            .expect("metric is registered once");
-        let pubsub_roundtrip = Histogram::with_opts(
-            HistogramOpts::new(
-                "redis_pubsub_roundtrip_seconds",
-                "Time from publishing a ping on the battle events channel to this instance receiving it.",
-            )
-            .buckets(latency_buckets()),
-        )
-        .expect("metric definition is valid");
-        registry
-            .register(Box::new(pubsub_roundtrip.clone()))
-            .expect("metric is registered once");
+        );
+        let pubsub_roundtrip = histogram(
+            &registry,
+            "redis_pubsub_roundtrip_seconds",
+            "Time from publishing a ping on the battle events channel to this instance receiving it.",
+            latency_buckets(),
+        );
         let snapshot_reads = counter_vec(
             &registry,
             "battle_snapshot_reads_total",

@@ -22,10 +22,8 @@ use std::{
 };
 
 use serde_json::Value;
-use socketioxide::{SendError, SocketError, extract::SocketRef};
+use socketioxide::{SendError, SocketError, adapter::Adapter, extract::SocketRef};
 use tokio::sync::Notify;
-
-use crate::startup::Adapter;
 
 /// How much a message matters, from the guarantees table of the protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +165,7 @@ impl Outbox {
     }
 
     /// Sends queued messages to `socket` in order until the socket closes.
-    pub async fn write(self, socket: SocketRef<Adapter>) {
+    pub async fn write<A: Adapter>(self, socket: SocketRef<A>) {
         loop {
             let next = self.queue().pop();
             let Some(item) = next else {

@@ -22,9 +22,9 @@ use crate::{
     live::{self, LiveMessage, battle_room},
     metrics::Metrics,
     outbox::{Outbound, Outbox, Priority},
+    presence::user_room,
     snapshot::Snapshots,
-    socket::user_room,
-    startup::Io,
+    state::Io,
 };
 
 /// How often an instance measures its pub/sub round trip.

@@ -1,11 +1,12 @@
-//! Battle service settings, read from `JOUST_*` environment variables (see
-//! `docs/configuration.md`).
+//! Battle service settings: defaults that work on a developer machine, each overridden by a
+//! `JOUST_*` environment variable (all listed in `docs/configuration.md`). A test starts from
+//! `Settings::default()` and changes only what it needs.
 
 use std::time::Duration;
 
-use joust_common::settings::{CommonSettings, SettingError, StoreSettings, env_or, env_string};
-
-use crate::{lock::LockSettings, matchmaking::MatchSettings};
+use joust_common::settings::{
+    CommonSettings, SettingError, StoreSettings, env_ms, env_or, env_secs, env_string,
+};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -47,39 +48,127 @@ pub struct Settings {
     pub snapshot_ttl: Duration,
 }
 
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            common: CommonSettings::default(),
+            stores: StoreSettings::default(),
+            port: 8080,
+            jwt_secret: "joust-local-development-secret".to_owned(),
+            token_ttl: Duration::from_secs(86_400),
+            countdown: Duration::from_secs(3),
+            battle_length: Duration::from_secs(1_800),
+            lock: LockSettings::default(),
+            max_event_bytes: 80 * 1024,
+            sweep_interval: Duration::from_secs(1),
+            reconnect_grace: Duration::from_secs(30),
+            handshake_rate: 50.0,
+            handshake_burst: 100.0,
+            drain_window: Duration::from_secs(10),
+            outbox_capacity: 64,
+            matchmaking: MatchSettings::default(),
+            snapshot_ttl: Duration::from_secs(900),
+        }
+    }
+}
+
 impl Settings {
     pub fn from_env() -> Result<Self, SettingError> {
+        let d = Self::default();
         Ok(Self {
             common: CommonSettings::from_env()?,
             stores: StoreSettings::from_env(),
-            port: env_or("JOUST_BATTLE_PORT", 8080)?,
-            jwt_secret: env_string("JOUST_JWT_SECRET", "joust-local-development-secret"),
-            token_ttl: Duration::from_secs(env_or("JOUST_TOKEN_TTL_SECS", 86_400)?),
-            countdown: Duration::from_millis(env_or("JOUST_COUNTDOWN_MS", 3_000)?),
-            battle_length: Duration::from_millis(env_or("JOUST_BATTLE_LENGTH_MS", 1_800_000)?),
-            lock: LockSettings {
-                ttl: Duration::from_millis(env_or("JOUST_LOCK_TTL_MS", 5_000)?),
-                extend_threshold: Duration::from_millis(env_or(
-                    "JOUST_LOCK_EXTEND_THRESHOLD_MS",
-                    2_000,
-                )?),
-                max_extensions: env_or("JOUST_LOCK_MAX_EXTENSIONS", 10)?,
-                auto_renew: env_or("JOUST_LOCK_AUTO_RENEW", true)?,
-                test_hold: Duration::from_millis(env_or("JOUST_LOCK_TEST_HOLD_MS", 0)?),
-            },
-            max_event_bytes: env_or("JOUST_MAX_EVENT_BYTES", 80 * 1024)?,
-            sweep_interval: Duration::from_millis(env_or("JOUST_SWEEP_INTERVAL_MS", 1_000)?),
-            reconnect_grace: Duration::from_millis(env_or("JOUST_RECONNECT_GRACE_MS", 30_000)?),
-            handshake_rate: env_or("JOUST_HANDSHAKE_RATE", 50.0)?,
-            handshake_burst: env_or("JOUST_HANDSHAKE_BURST", 100.0)?,
-            drain_window: Duration::from_millis(env_or("JOUST_DRAIN_WINDOW_MS", 10_000)?),
-            outbox_capacity: env_or("JOUST_OUTBOX_CAPACITY", 64)?,
-            matchmaking: MatchSettings {
-                window: env_or("JOUST_MATCH_WINDOW", 100.0)?,
-                growth_per_sec: env_or("JOUST_MATCH_WINDOW_GROWTH", 10.0)?,
-                max_window: env_or("JOUST_MATCH_WINDOW_MAX", 800.0)?,
-            },
-            snapshot_ttl: Duration::from_secs(env_or("JOUST_SNAPSHOT_TTL_SECS", 900)?),
+            port: env_or("JOUST_BATTLE_PORT", d.port)?,
+            jwt_secret: env_string("JOUST_JWT_SECRET", &d.jwt_secret),
+            token_ttl: env_secs("JOUST_TOKEN_TTL_SECS", d.token_ttl)?,
+            countdown: env_ms("JOUST_COUNTDOWN_MS", d.countdown)?,
+            battle_length: env_ms("JOUST_BATTLE_LENGTH_MS", d.battle_length)?,
+            lock: LockSettings::from_env(d.lock)?,
+            max_event_bytes: env_or("JOUST_MAX_EVENT_BYTES", d.max_event_bytes)?,
+            sweep_interval: env_ms("JOUST_SWEEP_INTERVAL_MS", d.sweep_interval)?,
+            reconnect_grace: env_ms("JOUST_RECONNECT_GRACE_MS", d.reconnect_grace)?,
+            handshake_rate: env_or("JOUST_HANDSHAKE_RATE", d.handshake_rate)?,
+            handshake_burst: env_or("JOUST_HANDSHAKE_BURST", d.handshake_burst)?,
+            drain_window: env_ms("JOUST_DRAIN_WINDOW_MS", d.drain_window)?,
+            outbox_capacity: env_or("JOUST_OUTBOX_CAPACITY", d.outbox_capacity)?,
+            matchmaking: MatchSettings::from_env(d.matchmaking)?,
+            snapshot_ttl: env_secs("JOUST_SNAPSHOT_TTL_SECS", d.snapshot_ttl)?,
+        })
+    }
+}
+
+/// How the battle-creation lock behaves.
+#[derive(Debug, Clone)]
+pub struct LockSettings {
+    /// `JOUST_LOCK_TTL_MS`: time-to-live of the lock, and of each extension.
+    pub ttl: Duration,
+    /// `JOUST_LOCK_EXTEND_THRESHOLD_MS`: the heartbeat extends the lock once its remaining
+    /// validity is below this.
+    pub extend_threshold: Duration,
+    /// `JOUST_LOCK_MAX_EXTENSIONS`: a holder that needs more extensions than this is cancelled,
+    /// so a stuck handler cannot keep a pairing locked forever.
+    pub max_extensions: u32,
+    /// `JOUST_LOCK_AUTO_RENEW`: `false` turns the heartbeat off (the lock then simply expires
+    /// after its TTL, and only fencing protects the write).
+    pub auto_renew: bool,
+    /// `JOUST_LOCK_TEST_HOLD_MS`: fault injection for tests. When not zero, the work under the
+    /// lock of the first creation of each resource on an instance first pauses this long, like a
+    /// holder stalled by a slow replica or a long pause. Never set it in production.
+    pub test_hold: Duration,
+}
+
+impl Default for LockSettings {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(5),
+            extend_threshold: Duration::from_secs(2),
+            max_extensions: 10,
+            auto_renew: true,
+            test_hold: Duration::ZERO,
+        }
+    }
+}
+
+impl LockSettings {
+    fn from_env(d: Self) -> Result<Self, SettingError> {
+        Ok(Self {
+            ttl: env_ms("JOUST_LOCK_TTL_MS", d.ttl)?,
+            extend_threshold: env_ms("JOUST_LOCK_EXTEND_THRESHOLD_MS", d.extend_threshold)?,
+            max_extensions: env_or("JOUST_LOCK_MAX_EXTENSIONS", d.max_extensions)?,
+            auto_renew: env_or("JOUST_LOCK_AUTO_RENEW", d.auto_renew)?,
+            test_hold: env_ms("JOUST_LOCK_TEST_HOLD_MS", d.test_hold)?,
+        })
+    }
+}
+
+/// How the rating window of a waiting player widens.
+#[derive(Debug, Clone)]
+pub struct MatchSettings {
+    /// `JOUST_MATCH_WINDOW`: rating points either side a player accepts at once.
+    pub window: f64,
+    /// `JOUST_MATCH_WINDOW_GROWTH`: points the window widens per second of waiting, so that
+    /// nobody waits forever for a close opponent.
+    pub growth_per_sec: f64,
+    /// `JOUST_MATCH_WINDOW_MAX`: the widest window; beyond it a pairing would be no contest.
+    pub max_window: f64,
+}
+
+impl Default for MatchSettings {
+    fn default() -> Self {
+        Self {
+            window: 100.0,
+            growth_per_sec: 10.0,
+            max_window: 800.0,
+        }
+    }
+}
+
+impl MatchSettings {
+    fn from_env(d: Self) -> Result<Self, SettingError> {
+        Ok(Self {
+            window: env_or("JOUST_MATCH_WINDOW", d.window)?,
+            growth_per_sec: env_or("JOUST_MATCH_WINDOW_GROWTH", d.growth_per_sec)?,
+            max_window: env_or("JOUST_MATCH_WINDOW_MAX", d.max_window)?,
         })
     }
 }

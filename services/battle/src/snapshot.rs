@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use joust_common::battle_events::{self, BattleEvent};
+use joust_common::domain::{self, BattleEvent, BattleStatus, EventKind, Outcome};
 use prometheus::IntCounterVec;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
@@ -32,8 +32,7 @@ pub struct BattleSnapshot {
     pub battle_id: Uuid,
     /// The last event folded in.
     pub last_seq: i64,
-    /// `countdown`, `running` or `finished`.
-    pub status: String,
+    pub status: BattleStatus,
     pub players: Vec<PlayerState>,
     pub starts_at: Option<DateTime<Utc>>,
     /// When the battle becomes a draw; moved by `battle.extended`. Absent for battles created
@@ -42,8 +41,8 @@ pub struct BattleSnapshot {
     /// The problem, once revealed by `battle.started`.
     pub problem: Option<serde_json::Value>,
     pub winner_id: Option<Uuid>,
-    /// `accepted`, `forfeit` or `draw` once finished.
-    pub outcome: Option<String>,
+    /// How it ended, once finished.
+    pub outcome: Option<Outcome>,
 }
 
 /// One player's side of a battle.
@@ -75,7 +74,7 @@ impl BattleSnapshot {
     /// Folds a whole log, from its first event.
     pub fn from_log(events: &[BattleEvent]) -> Result<Self, FoldError> {
         let (first, rest) = events.split_first().ok_or(FoldError::NoCreation)?;
-        if first.kind != "battle.created" || first.seq != 1 {
+        if first.kind != EventKind::BattleCreated || first.seq != 1 {
             return Err(FoldError::NoCreation);
         }
         let players = first.data["players"]
@@ -100,7 +99,7 @@ impl BattleSnapshot {
         let mut snapshot = Self {
             battle_id: first.battle_id,
             last_seq: first.seq,
-            status: "countdown".into(),
+            status: BattleStatus::Countdown,
             players,
             starts_at: timestamp(&first.data["starts_at"]),
             ends_at: timestamp(&first.data["ends_at"]),
@@ -127,18 +126,18 @@ impl BattleSnapshot {
         let user = data["user_id"]
             .as_str()
             .and_then(|u| u.parse::<Uuid>().ok());
-        match event.kind.as_str() {
-            "battle.started" => {
-                self.status = "running".into();
+        match event.kind {
+            EventKind::BattleStarted => {
+                self.status = BattleStatus::Running;
                 self.problem = Some(data["problem"].clone());
             }
-            "submission.received" => {
+            EventKind::SubmissionReceived => {
                 if let Some(player) = self.player_mut(user) {
                     player.submissions += 1;
                     player.pending += 1;
                 }
             }
-            "submission.judged" => {
+            EventKind::SubmissionJudged => {
                 if let Some(player) = self.player_mut(user) {
                     player.pending = player.pending.saturating_sub(1);
                     let passed = data["passed_tests"].as_u64().unwrap_or(0);
@@ -148,24 +147,24 @@ impl BattleSnapshot {
                     }
                 }
             }
-            "battle.extended" => {
+            EventKind::BattleExtended => {
                 if let Some(ends_at) = timestamp(&data["ends_at"]) {
                     self.ends_at = Some(ends_at);
                 }
             }
-            "player.disconnected" | "player.reconnected" => {
-                let connected = event.kind == "player.reconnected";
+            EventKind::PlayerDisconnected | EventKind::PlayerReconnected => {
+                let connected = event.kind == EventKind::PlayerReconnected;
                 if let Some(player) = self.player_mut(user) {
                     player.connected = connected;
                 }
             }
-            "battle.finished" => {
-                self.status = "finished".into();
+            EventKind::BattleFinished => {
+                self.status = BattleStatus::Finished;
                 self.winner_id = data["winner_id"].as_str().and_then(|w| w.parse().ok());
-                self.outcome = data["outcome"].as_str().map(str::to_owned);
+                self.outcome = data["outcome"].as_str().and_then(Outcome::parse);
             }
-            // `judging.delayed` and types added later change nothing shown here.
-            _ => {}
+            // Nothing shown here changes.
+            EventKind::BattleCreated | EventKind::JudgingDelayed => {}
         }
         Ok(())
     }
@@ -285,7 +284,7 @@ impl Snapshots {
     /// Folds the battle's whole log and caches the result.
     async fn rebuild(&self, battle_id: Uuid) -> Result<Option<BattleSnapshot>, ApiError> {
         let mut conn = self.pool.acquire().await?;
-        let events = battle_events::since(&mut conn, battle_id, 0).await?;
+        let events = domain::events::since(&mut conn, battle_id, 0).await?;
         drop(conn);
         if events.is_empty() {
             return Ok(None);
@@ -337,11 +336,11 @@ mod tests {
 
     use super::*;
 
-    fn event(seq: i64, kind: &str, data: serde_json::Value) -> BattleEvent {
+    fn event(seq: i64, kind: EventKind, data: serde_json::Value) -> BattleEvent {
         BattleEvent {
             battle_id: Uuid::nil(),
             seq,
-            kind: kind.into(),
+            kind,
             at: Utc::now(),
             data,
         }
@@ -353,7 +352,7 @@ mod tests {
     fn created() -> BattleEvent {
         event(
             1,
-            "battle.created",
+            EventKind::BattleCreated,
             json!({
                 "players": [{ "id": A, "name": "ada" }, { "id": B, "name": "bob" }],
                 "starts_at": "2026-12-01T10:00:00Z",
@@ -367,37 +366,41 @@ mod tests {
     fn a_whole_duel_folds_into_its_final_state() {
         let log = vec![
             created(),
-            event(2, "battle.started", json!({ "problem": { "slug": "sum" } })),
-            event(3, "submission.received", json!({ "user_id": A })),
-            event(4, "submission.received", json!({ "user_id": B })),
+            event(
+                2,
+                EventKind::BattleStarted,
+                json!({ "problem": { "slug": "sum" } }),
+            ),
+            event(3, EventKind::SubmissionReceived, json!({ "user_id": A })),
+            event(4, EventKind::SubmissionReceived, json!({ "user_id": B })),
             event(
                 5,
-                "submission.judged",
+                EventKind::SubmissionJudged,
                 json!({ "user_id": A, "verdict": "WA", "passed_tests": 2 }),
             ),
-            event(6, "player.disconnected", json!({ "user_id": B })),
+            event(6, EventKind::PlayerDisconnected, json!({ "user_id": B })),
             event(
                 7,
-                "battle.extended",
+                EventKind::BattleExtended,
                 json!({ "ends_at": "2026-12-01T10:31:00Z" }),
             ),
-            event(8, "judging.delayed", json!({ "user_id": B })),
+            event(8, EventKind::JudgingDelayed, json!({ "user_id": B })),
             event(
                 9,
-                "submission.judged",
+                EventKind::SubmissionJudged,
                 json!({ "user_id": B, "verdict": "AC", "passed_tests": 5 }),
             ),
             event(
                 10,
-                "battle.finished",
+                EventKind::BattleFinished,
                 json!({ "winner_id": B, "outcome": "accepted" }),
             ),
         ];
         let s = BattleSnapshot::from_log(&log).unwrap();
         assert_eq!(s.last_seq, 10);
-        assert_eq!(s.status, "finished");
+        assert_eq!(s.status, BattleStatus::Finished);
         assert_eq!(s.winner_id, Some(B.parse().unwrap()));
-        assert_eq!(s.outcome.as_deref(), Some("accepted"));
+        assert_eq!(s.outcome, Some(Outcome::Accepted));
         assert_eq!(s.problem, Some(json!({ "slug": "sum" })));
         assert_eq!(
             s.ends_at,
@@ -418,11 +421,11 @@ mod tests {
     fn folding_step_by_step_equals_folding_the_log() {
         let log = vec![
             created(),
-            event(2, "battle.started", json!({ "problem": {} })),
-            event(3, "submission.received", json!({ "user_id": A })),
+            event(2, EventKind::BattleStarted, json!({ "problem": {} })),
+            event(3, EventKind::SubmissionReceived, json!({ "user_id": A })),
         ];
         let mut stepwise = BattleSnapshot::from_log(&log[..1]).unwrap();
-        assert_eq!(stepwise.status, "countdown");
+        assert_eq!(stepwise.status, BattleStatus::Countdown);
         for e in &log[1..] {
             stepwise.apply(e).unwrap();
         }
@@ -433,11 +436,11 @@ mod tests {
     #[test]
     fn a_gap_or_a_headless_log_is_refused() {
         let mut s = BattleSnapshot::from_log(&[created()]).unwrap();
-        let skipped = event(3, "battle.started", json!({}));
+        let skipped = event(3, EventKind::BattleStarted, json!({}));
         assert_eq!(s.apply(&skipped), Err(FoldError::Gap { last: 1, got: 3 }));
         assert_eq!(s.last_seq, 1, "a refused event changes nothing");
         assert_eq!(
-            BattleSnapshot::from_log(&[event(2, "battle.started", json!({}))]),
+            BattleSnapshot::from_log(&[event(2, EventKind::BattleStarted, json!({}))]),
             Err(FoldError::NoCreation)
         );
         assert_eq!(BattleSnapshot::from_log(&[]), Err(FoldError::NoCreation));

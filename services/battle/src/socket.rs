@@ -11,6 +11,7 @@ use socketioxide::{
     extract::{AckSender, Event, Extension, SocketRef, State, TryData},
     handler::ConnectHandler,
 };
+use tracing::Instrument;
 
 use crate::{
     AppState,
@@ -19,8 +20,8 @@ use crate::{
     error::ApiError,
     live, matchmaking,
     outbox::Outbox,
-    presence,
-    startup::{Adapter, Io},
+    presence::{self, user_room},
+    state::{Adapter, Io},
 };
 
 /// The protocol version clients must announce in the handshake `auth`.
@@ -49,24 +50,6 @@ pub const SERVER_EVENTS: &[&str] = &[
     "battle:progress",
     "server:draining",
 ];
-
-/// Every `type` a `battle:event` can have, those the judge logs included.
-pub const BATTLE_EVENT_TYPES: &[&str] = &[
-    "battle.created",
-    "battle.started",
-    "submission.received",
-    "submission.judged",
-    "judging.delayed",
-    "battle.extended",
-    "player.disconnected",
-    "player.reconnected",
-    "battle.finished",
-];
-
-/// Room of every socket of one user, on this instance.
-pub fn user_room(user: uuid::Uuid) -> String {
-    format!("user:{user}")
-}
 
 #[derive(Debug, Deserialize)]
 struct Handshake {
@@ -166,7 +149,7 @@ async fn on_connect(
     // must not wait on the database.
     let user = player.id;
     tokio::spawn(async move {
-        if let Err(e) = presence::connected(&state, user).await {
+        if let Err(e) = presence::grace::connected(&state, user).await {
             tracing::warn!(error = format!("{e:#}"), user.id = %user, "ending reconnect grace failed");
         }
     });
@@ -185,29 +168,10 @@ async fn on_disconnect(
     let (sid, user) = (socket.id, player.id);
     tokio::spawn(async move {
         // The leaving socket is still in its rooms while this runs; any other socket of the
-        // player, on any instance, keeps the seat.
-        // Without the namespace this instance is closing: the seat's grace period starts, and
-        // a socket of the player elsewhere ends it again.
-        let others = match io.of("/") {
-            None => false,
-            Some(namespace) => match namespace
-                .clone()
-                .within(user_room(user))
-                .fetch_sockets()
-                .await
-            {
-                Ok(sockets) => sockets.iter().any(|s| s.data().id != sid),
-                Err(e) => {
-                    tracing::warn!(error = %e, "asking the other instances for a player's sockets failed");
-                    namespace
-                        .local()
-                        .within(user_room(user))
-                        .sockets()
-                        .iter()
-                        .any(|s| s.id != sid)
-                }
-            },
-        };
+        // player, on any instance, keeps the seat. Fallback: this instance's own sockets.
+        let sockets = presence::sockets_of(&io, user).await;
+        let sockets = sockets.unwrap_or_else(|_| presence::local_sockets_of(&io, user));
+        let others = sockets.iter().any(|s| *s != sid);
         if others {
             return;
         }
@@ -215,7 +179,7 @@ async fn on_disconnect(
         if let Err(e) = matchmaking::remove(&state, user).await {
             tracing::warn!(error = format!("{e:#}"), user.id = %user, "leaving the matchmaking queue failed");
         }
-        if let Err(e) = presence::disconnected(&state, user).await {
+        if let Err(e) = presence::grace::disconnected(&state, user).await {
             tracing::warn!(error = format!("{e:#}"), user.id = %user, "starting reconnect grace failed");
         }
     });
@@ -255,8 +219,13 @@ where
                 .handler_duration
                 .with_label_values(&[event])
                 .start_timer();
+            let span = event_span(event, &player, payload.as_ref().ok());
             let result = match parse::<Req>(payload, state.max_event_bytes) {
-                Ok(request) => operation(state.clone(), player, socket, request).await,
+                Ok(request) => {
+                    operation(state.clone(), player, socket, request)
+                        .instrument(span)
+                        .await
+                }
                 Err(e) => Err(e),
             };
             let body = match result {
@@ -268,6 +237,27 @@ where
             }
         },
     );
+}
+
+/// The span one socket event runs in. `battle_id` comes from the payload when it names one;
+/// operations record `battle_id` and `submission_id` when they create one, so that a battle
+/// can be followed through every service's logs.
+fn event_span(event: &'static str, player: &Player, payload: Option<&Value>) -> tracing::Span {
+    let battle_id = payload
+        .and_then(|p| p.get("battle_id"))
+        .and_then(Value::as_str)
+        .and_then(|id| uuid::Uuid::parse_str(id).ok());
+    let span = tracing::info_span!(
+        "socket_event",
+        event,
+        user_id = %player.id,
+        battle_id = tracing::field::Empty,
+        submission_id = tracing::field::Empty,
+    );
+    if let Some(battle_id) = battle_id {
+        span.record("battle_id", tracing::field::display(battle_id));
+    }
+    span
 }
 
 fn parse<T: DeserializeOwned>(

@@ -1,59 +1,24 @@
-//! Building and running the battle service.
+//! Building and running the battle service: connects the stores, builds the shared state, and
+//! wires the Socket.IO gateway, the HTTP API, the relay and the sweeper to it.
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    },
-    time::Duration,
-};
+use std::sync::{Arc, atomic::Ordering};
 
 use axum::{Router, routing::post};
 use joust_common::{db, ops};
+use serde_json::json;
 use socketioxide::SocketIo;
 use socketioxide_redis::{RedisAdapterConfig, RedisAdapterCtr};
-use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tower_http::{cors::CorsLayer, trace::TraceLayer};
-
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    Settings, auth::TokenKeys, http, lock::BattleLocks, matchmaking::MatchSettings,
-    metrics::Metrics, ratelimit::TokenBucket, relay, snapshot::Snapshots, socket, sweeper,
+    Settings, http,
+    metrics::Metrics,
+    relay, socket,
+    state::{Adapter, AppState, Io},
+    sweeper,
 };
-
-/// The Socket.IO adapter: rooms and broadcasts span every instance through Redis.
-pub type Adapter = socketioxide_redis::RedisAdapter<socketioxide::adapter::Emitter>;
-pub type Io = SocketIo<Adapter>;
-
-/// Shared by every handler. Cheap to clone: each field is a handle.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub redis: redis::aio::ConnectionManager,
-    pub redis_prefix: String,
-    pub locks: BattleLocks,
-    pub tokens: TokenKeys,
-    pub countdown: Duration,
-    pub battle_length: Duration,
-    pub max_event_bytes: usize,
-    pub sweep_interval: Duration,
-    pub reconnect_grace: Duration,
-    /// Handshakes this instance accepts (`JOUST_HANDSHAKE_RATE`, `JOUST_HANDSHAKE_BURST`).
-    pub handshakes: Arc<TokenBucket>,
-    /// Set on SIGTERM: readiness fails and new handshakes are refused while clients move.
-    pub draining: Arc<AtomicBool>,
-    pub drain_window: Duration,
-    /// Messages queued per connection before dropping (`JOUST_OUTBOX_CAPACITY`).
-    pub outbox_capacity: usize,
-    /// The matchmaking rating window (`JOUST_MATCH_WINDOW*`).
-    pub matchmaking: MatchSettings,
-    /// Battle snapshots in Redis, the read model (`JOUST_SNAPSHOT_TTL_SECS`).
-    pub snapshots: Snapshots,
-    pub metrics: Metrics,
-}
 
 pub struct Application {
     port: u16,
@@ -80,40 +45,13 @@ impl Application {
         let (client, redis) = db::connect_redis(&settings.stores.redis_url).await?;
         let metrics = Metrics::new();
         let prefix = settings.stores.redis_prefix.clone();
-        let state = AppState {
-            pool: pool.clone(),
-            redis: redis.clone(),
-            redis_prefix: prefix.clone(),
-            locks: BattleLocks::new(
-                client.clone(),
-                &prefix,
-                settings.lock.clone(),
-                metrics.locks.clone(),
-            ),
-            tokens: TokenKeys::new(&settings.jwt_secret, settings.token_ttl),
-            countdown: settings.countdown,
-            battle_length: settings.battle_length,
-            max_event_bytes: settings.max_event_bytes,
-            sweep_interval: settings.sweep_interval,
-            reconnect_grace: settings.reconnect_grace,
-            handshakes: Arc::new(TokenBucket::new(
-                settings.handshake_rate,
-                settings.handshake_burst,
-            )),
-            draining: Arc::default(),
-            drain_window: settings.drain_window,
-            outbox_capacity: settings.outbox_capacity,
-            matchmaking: settings.matchmaking.clone(),
-            snapshots: Snapshots::new(
-                redis.clone(),
-                pool.clone(),
-                &prefix,
-                settings.snapshot_ttl,
-                metrics.snapshot_reads.clone(),
-                metrics.snapshot_failures.clone(),
-            ),
-            metrics: metrics.clone(),
-        };
+        let state = AppState::new(
+            &settings,
+            pool.clone(),
+            client.clone(),
+            redis.clone(),
+            metrics.clone(),
+        );
 
         let adapter_client = redis::Client::open(resp3_url(&settings.stores.redis_url))?;
         let adapter = RedisAdapterCtr::new_with_redis_config(
@@ -155,8 +93,8 @@ impl Application {
             .layer(socket_layer)
             .layer(CorsLayer::permissive())
             .layer(TraceLayer::new_for_http());
-        let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
-        let port = listener.local_addr()?.port();
+        let (listener, port) =
+            joust_common::http::bind(&settings.common.host, settings.port).await?;
         Ok(Self {
             port,
             listener,

@@ -3,7 +3,7 @@
 //! players whose reconnect grace ran out, and pair waiting players whose rating windows widened. Every step is a conditional write, so instances
 //! sweeping at the same time do each thing once.
 
-use crate::{AppState, battles, matchmaking, presence, startup::Io};
+use crate::{AppState, battles::lifecycle, matchmaking, presence, state::Io};
 
 /// Sweeps every `JOUST_SWEEP_INTERVAL_MS` until the process stops.
 pub async fn run(state: AppState, io: Io) {
@@ -17,16 +17,16 @@ pub async fn run(state: AppState, io: Io) {
 
 /// One pass; failures are logged and retried on the next pass.
 pub async fn sweep_once(state: &AppState, io: &Io) {
-    if let Err(e) = battles::start_due(state).await {
+    if let Err(e) = lifecycle::start_due(state).await {
         tracing::warn!(error = format!("{e:#}"), "starting due battles failed");
     }
-    if let Err(e) = battles::finish_overdue(state).await {
+    if let Err(e) = lifecycle::finish_overdue(state).await {
         tracing::warn!(error = format!("{e:#}"), "finishing overdue battles failed");
     }
     if let Err(e) = matchmaking::sweep(state, io).await {
         tracing::warn!(error = format!("{e:#}"), "pairing waiting players failed");
     }
-    if let Err(e) = presence::expire(state, io).await {
+    if let Err(e) = presence::grace::expire(state, io).await {
         tracing::warn!(
             error = format!("{e:#}"),
             "expiring reconnect grace periods failed"

@@ -1,6 +1,7 @@
 //! The executor's HTTP API (`POST /v1/executions`): request and response bodies, shared by the
 //! executor that serves it and the judge that calls it.
 
+pub use crate::domain::Verdict;
 use serde::{Deserialize, Serialize};
 
 use crate::Language;
@@ -199,48 +200,6 @@ impl ExecutionRequest {
     }
 }
 
-/// The outcome of a whole execution or of one test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Verdict {
-    /// Accepted.
-    AC,
-    /// Wrong answer.
-    WA,
-    /// Time limit exceeded (fuel ran out, or the wall-clock backstop fired).
-    TLE,
-    /// Memory limit exceeded.
-    MLE,
-    /// Output limit exceeded.
-    OLE,
-    /// Runtime error: non-zero exit or a trap.
-    RTE,
-    /// Compilation error.
-    CE,
-    /// Internal error of the judge itself.
-    IE,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::AC => "AC",
-            Verdict::WA => "WA",
-            Verdict::TLE => "TLE",
-            Verdict::MLE => "MLE",
-            Verdict::OLE => "OLE",
-            Verdict::RTE => "RTE",
-            Verdict::CE => "CE",
-            Verdict::IE => "IE",
-        }
-    }
-}
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExecutionResponse {
     pub verdict: Verdict,
@@ -398,4 +357,12 @@ mod tests {
             assert!(request.validate().is_err());
         }
     }
+}
+
+/// Headers the judge sends with an execution request so that the executor's logs name the
+/// submission, battle and player being judged; the executor ignores malformed values.
+pub mod trace_headers {
+    pub const SUBMISSION_ID: &str = "x-joust-submission-id";
+    pub const BATTLE_ID: &str = "x-joust-battle-id";
+    pub const USER_ID: &str = "x-joust-user-id";
 }

@@ -5,9 +5,9 @@
 
 pub mod battle_events;
 pub mod db;
+pub mod domain;
 pub mod execution;
 pub mod http;
-pub mod language;
 pub mod metrics;
 pub mod ops;
 pub mod queue;
@@ -17,4 +17,4 @@ pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use language::Language;
+pub use domain::Language;

@@ -8,3 +8,20 @@ pub const JUDGE_GROUP: &str = "judges";
 pub fn submissions_stream(prefix: &str) -> String {
     format!("{prefix}judge:submissions")
 }
+
+/// Appends a submission to the judging stream. The battle service calls it when a submission
+/// is stored, the judge when it puts back one whose entry was lost.
+pub async fn enqueue(
+    redis: &mut redis::aio::ConnectionManager,
+    prefix: &str,
+    submission_id: uuid::Uuid,
+) -> redis::RedisResult<()> {
+    redis::cmd("XADD")
+        .arg(submissions_stream(prefix))
+        .arg("*")
+        .arg("submission_id")
+        .arg(submission_id.to_string())
+        .query_async::<String>(redis)
+        .await?;
+    Ok(())
+}

@@ -1,12 +1,15 @@
 //! Loading a submission for judging and applying its verdict, exactly once.
 
+use chrono::{DateTime, Utc};
 use joust_common::{
     Language,
-    battle_events::{self, BattleEvent},
+    domain::{
+        self, BattleEvent, BattleStatus, Ending, EventKind, FinishedBattle, SubmissionStatus,
+    },
     execution::{ExecutionRequest, ExecutionResponse, TestCase, Verdict},
 };
 use serde_json::json;
-use sqlx::{PgPool, Row};
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 /// A queued submission with what the executor needs to judge it.
@@ -25,50 +28,40 @@ pub async fn load_submission(
     pool: &PgPool,
     id: Uuid,
 ) -> sqlx::Result<Option<SubmissionForJudging>> {
-    let Some(row) = sqlx::query(
-        "SELECT s.battle_id, s.user_id, s.language, s.source, s.status, b.player_a, b.player_b,
-                b.problem_id, p.time_limit_ms, p.memory_limit_mb
-         FROM submissions s
-         JOIN battles b ON b.id = s.battle_id
-         JOIN problems p ON p.id = b.problem_id
-         WHERE s.id = $1",
+    let Some(row) = sqlx::query!(
+        r#"SELECT s.battle_id, s.user_id, s.language AS "language: Language", s.source,
+                  s.status AS "status: SubmissionStatus", b.player_a, b.player_b,
+                  b.problem_id, p.time_limit_ms, p.memory_limit_mb
+           FROM submissions s
+           JOIN battles b ON b.id = s.battle_id
+           JOIN problems p ON p.id = b.problem_id
+           WHERE s.id = $1"#,
+        id,
     )
-    .bind(id)
     .fetch_optional(pool)
     .await?
     else {
         return Ok(None);
     };
-    let problem_id: Uuid = row.try_get("problem_id")?;
-    let tests = sqlx::query(
+    let tests = sqlx::query_as!(
+        TestCase,
         "SELECT input, expected_output FROM problem_tests WHERE problem_id = $1 ORDER BY ordinal",
+        row.problem_id,
     )
-    .bind(problem_id)
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|t| {
-        Ok(TestCase {
-            input: t.try_get("input")?,
-            expected_output: t.try_get("expected_output")?,
-        })
-    })
-    .collect::<sqlx::Result<Vec<_>>>()?;
-    let language: String = row.try_get("language")?;
-    let language = Language::parse(&language)
-        .ok_or_else(|| sqlx::Error::Decode(format!("unknown language {language}").into()))?;
+    .await?;
     Ok(Some(SubmissionForJudging {
         id,
-        battle_id: row.try_get("battle_id")?,
-        user_id: row.try_get("user_id")?,
-        players: [row.try_get("player_a")?, row.try_get("player_b")?],
-        already_judged: row.try_get::<String, _>("status")? == "judged",
+        battle_id: row.battle_id,
+        user_id: row.user_id,
+        players: [row.player_a, row.player_b],
+        already_judged: row.status == SubmissionStatus::Judged,
         request: ExecutionRequest {
-            language,
-            source: row.try_get("source")?,
+            language: row.language,
+            source: row.source,
             tests,
-            time_limit_ms: row.try_get::<i32, _>("time_limit_ms")? as u64,
-            memory_limit_mb: row.try_get::<i32, _>("memory_limit_mb")? as u64,
+            time_limit_ms: row.time_limit_ms as u64,
+            memory_limit_mb: row.memory_limit_mb as u64,
             checker: Default::default(),
             run_all: false,
         },
@@ -77,18 +70,24 @@ pub async fn load_submission(
 
 /// Counts a judging attempt; `None` when the submission is no longer waiting for a verdict.
 pub async fn record_attempt(pool: &PgPool, id: Uuid) -> sqlx::Result<Option<i32>> {
-    sqlx::query_scalar("UPDATE submissions SET attempts = attempts + 1 WHERE id = $1 AND status = 'queued' RETURNING attempts")
-        .bind(id)
-        .fetch_optional(pool)
-        .await
+    sqlx::query_scalar!(
+        "UPDATE submissions SET attempts = attempts + 1 WHERE id = $1 AND status = $2 RETURNING attempts",
+        id,
+        SubmissionStatus::Queued.as_str(),
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// Gives back an attempt that failed through no fault of the submission (an executor outage).
 pub async fn refund_attempt(pool: &PgPool, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("UPDATE submissions SET attempts = greatest(attempts - 1, 0) WHERE id = $1 AND status = 'queued'")
-        .bind(id)
-        .execute(pool)
-        .await?;
+    sqlx::query!(
+        "UPDATE submissions SET attempts = greatest(attempts - 1, 0) WHERE id = $1 AND status = $2",
+        id,
+        SubmissionStatus::Queued.as_str(),
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -100,10 +99,12 @@ pub async fn mark_delayed(
     retry_in: std::time::Duration,
 ) -> sqlx::Result<Option<BattleEvent>> {
     let mut tx = pool.begin().await?;
-    let marked = sqlx::query(
-        "UPDATE submissions SET delayed_since = now() WHERE id = $1 AND status = 'queued' AND delayed_since IS NULL",
+    let marked = sqlx::query!(
+        "UPDATE submissions SET delayed_since = now()
+         WHERE id = $1 AND status = $2 AND delayed_since IS NULL",
+        submission.id,
+        SubmissionStatus::Queued.as_str(),
     )
-    .bind(submission.id)
     .execute(&mut *tx)
     .await?;
     if marked.rows_affected() == 0 {
@@ -114,8 +115,13 @@ pub async fn mark_delayed(
         "user_id": submission.user_id,
         "retry_in_ms": retry_in.as_millis() as u64,
     });
-    let event =
-        battle_events::append(&mut tx, submission.battle_id, "judging.delayed", data).await?;
+    let event = domain::events::append(
+        &mut tx,
+        submission.battle_id,
+        EventKind::JudgingDelayed,
+        data,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(event))
 }
@@ -130,40 +136,26 @@ pub async fn apply_verdict(
     response: &ExecutionResponse,
 ) -> sqlx::Result<Vec<BattleEvent>> {
     let mut tx = pool.begin().await?;
-    let updated: Option<Option<chrono::DateTime<chrono::Utc>>> = sqlx::query_scalar(
-        "UPDATE submissions SET status = 'judged', verdict = $2, result = $3, judged_at = now()
-         WHERE id = $1 AND status = 'queued'
+    let updated = sqlx::query_scalar!(
+        "UPDATE submissions SET status = $4, verdict = $2, result = $3, judged_at = now()
+         WHERE id = $1 AND status = $5
          RETURNING delayed_since",
+        submission.id,
+        response.verdict.as_str(),
+        sqlx::types::Json(response) as _,
+        SubmissionStatus::Judged.as_str(),
+        SubmissionStatus::Queued.as_str(),
     )
-    .bind(submission.id)
-    .bind(response.verdict.as_str())
-    .bind(sqlx::types::Json(response))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(delayed_since) = updated else {
         return Ok(vec![]);
     };
     let mut events = Vec::new();
-    if let Some(since) = delayed_since {
-        // Only the part of the delay not already compensated by an earlier delayed verdict.
-        let extended: Option<chrono::DateTime<chrono::Utc>> = sqlx::query_scalar(
-            "UPDATE battles
-             SET ends_at = ends_at + (now() - greatest($2, coalesce(extended_through, $2))),
-                 extended_through = now()
-             WHERE id = $1 AND status = 'running' AND now() > greatest($2, coalesce(extended_through, $2))
-             RETURNING ends_at",
-        )
-        .bind(submission.battle_id)
-        .bind(since)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(ends_at) = extended {
-            let data = json!({ "ends_at": ends_at, "reason": "judging_delayed" });
-            events.push(
-                battle_events::append(&mut tx, submission.battle_id, "battle.extended", data)
-                    .await?,
-            );
-        }
+    if let Some(since) = delayed_since
+        && let Some(event) = extend_for_delay(&mut tx, submission.battle_id, since).await?
+    {
+        events.push(event);
     }
     let judged = json!({
         "submission_id": submission.id,
@@ -176,58 +168,77 @@ pub async fn apply_verdict(
         "message": (response.verdict == Verdict::IE).then_some("internal error: this submission could not be judged"),
     });
     events.push(
-        battle_events::append(&mut tx, submission.battle_id, "submission.judged", judged).await?,
+        domain::events::append(
+            &mut tx,
+            submission.battle_id,
+            EventKind::SubmissionJudged,
+            judged,
+        )
+        .await?,
     );
-    if let Some(event) = decide_winner(&mut tx, submission.battle_id).await? {
-        events.push(event);
+    if let Some(finished) = decide_winner(&mut tx, submission.battle_id).await? {
+        events.push(finished.event);
     }
     tx.commit().await?;
     Ok(events)
 }
 
-/// Finishes a running battle once its winner is certain: the accepted submission made first
-/// (ties: fewer wrong attempts before it), provided no submission made before it still waits for
-/// its verdict, since that one could win instead. Called after every verdict, under the battle's
-/// row lock (taken by appending the verdict's event).
-async fn decide_winner(
-    conn: &mut sqlx::PgConnection,
+/// Moves the battle's end back by the part of the judging delay since `since` not already
+/// compensated by an earlier delayed verdict, and appends `battle.extended`.
+async fn extend_for_delay(
+    conn: &mut PgConnection,
     battle_id: Uuid,
+    since: DateTime<Utc>,
 ) -> sqlx::Result<Option<BattleEvent>> {
-    let first_accepted: Option<(Uuid, Uuid)> = sqlx::query_as(
+    let extended = sqlx::query_scalar!(
+        "UPDATE battles
+         SET ends_at = ends_at + (now() - greatest($2, coalesce(extended_through, $2))),
+             extended_through = now()
+         WHERE id = $1 AND status = $3 AND now() > greatest($2, coalesce(extended_through, $2))
+         RETURNING ends_at",
+        battle_id,
+        since,
+        BattleStatus::Running.as_str(),
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(ends_at) = extended else {
+        return Ok(None);
+    };
+    let data = json!({ "ends_at": ends_at, "reason": "judging_delayed" });
+    Ok(Some(
+        domain::events::append(conn, battle_id, EventKind::BattleExtended, data).await?,
+    ))
+}
+
+/// Finishes a running battle once its winner is certain: the accepted submission made first
+/// (ties: fewer wrong attempts before it). `finish_battle` refuses while a submission made
+/// before it still waits for its verdict, since that one could win instead. Called after every
+/// verdict, under the battle's row lock (taken by appending the verdict's event).
+async fn decide_winner(
+    conn: &mut PgConnection,
+    battle_id: Uuid,
+) -> sqlx::Result<Option<FinishedBattle>> {
+    let first_accepted = sqlx::query!(
         "SELECT s.id, s.user_id FROM submissions s
-         WHERE s.battle_id = $1 AND s.verdict = 'AC'
+         WHERE s.battle_id = $1 AND s.verdict = $2
          ORDER BY s.created_at,
                   (SELECT count(*) FROM submissions w
                    WHERE w.battle_id = s.battle_id AND w.user_id = s.user_id
-                     AND w.created_at < s.created_at AND w.verdict <> 'AC'),
+                     AND w.created_at < s.created_at AND w.verdict <> $2),
                   s.id
          LIMIT 1",
+        battle_id,
+        Verdict::AC.as_str(),
     )
-    .bind(battle_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((submission_id, winner)) = first_accepted else {
+    let Some(first) = first_accepted else {
         return Ok(None);
     };
-    let finished = sqlx::query(
-        "UPDATE battles SET status = 'finished', winner_id = $2, outcome = 'accepted', finished_at = now()
-         WHERE id = $1 AND status = 'running'
-           AND NOT EXISTS (
-               SELECT 1 FROM submissions q
-               WHERE q.battle_id = $1 AND q.status = 'queued'
-                 AND q.created_at <= (SELECT created_at FROM submissions WHERE id = $3))",
-    )
-    .bind(battle_id)
-    .bind(winner)
-    .bind(submission_id)
-    .execute(&mut *conn)
-    .await?;
-    if finished.rows_affected() == 0 {
-        return Ok(None);
-    }
-    let data =
-        json!({ "winner_id": winner, "outcome": "accepted", "submission_id": submission_id });
-    Ok(Some(
-        battle_events::append(conn, battle_id, "battle.finished", data).await?,
-    ))
+    let ending = Ending::Accepted {
+        winner: first.user_id,
+        submission_id: first.id,
+    };
+    domain::finish_battle(conn, battle_id, ending).await
 }

@@ -19,9 +19,10 @@ use failsafe::{
     failure_policy::{ConsecutiveFailures, consecutive_failures},
     futures::CircuitBreaker,
 };
-use joust_common::execution::{ExecutionRequest, ExecutionResponse};
+use joust_common::execution::{ExecutionRequest, ExecutionResponse, trace_headers};
 use prometheus::{IntCounterVec, IntGaugeVec};
 use tokio::sync::Semaphore;
+use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExecutorError {
@@ -187,6 +188,7 @@ impl ExecutorPool {
     pub async fn execute(
         &self,
         request: &ExecutionRequest,
+        trace: &TraceIds,
     ) -> Result<ExecutionResponse, ExecutorError> {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let count = self.targets.len();
@@ -208,7 +210,7 @@ impl ExecutorPool {
                 continue;
             };
             target.in_flight.fetch_add(1, Ordering::Relaxed);
-            let call = call(&self.http, &target.url, self.policy.timeout, request);
+            let call = call(&self.http, &target.url, self.policy.timeout, request, trace);
             let result = target
                 .breaker
                 .call_with(ExecutorError::is_infrastructure, call)
@@ -237,15 +239,34 @@ impl ExecutorPool {
     }
 }
 
+/// Who an execution is for: sent to the executor as headers, so that one battle can be followed
+/// through every service's logs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TraceIds {
+    pub submission_id: Option<Uuid>,
+    pub battle_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+}
+
 async fn call(
     http: &reqwest::Client,
     url: &str,
     timeout: Duration,
     request: &ExecutionRequest,
+    trace: &TraceIds,
 ) -> Result<ExecutionResponse, ExecutorError> {
+    let mut builder = http.post(url);
+    for (header, id) in [
+        (trace_headers::SUBMISSION_ID, trace.submission_id),
+        (trace_headers::BATTLE_ID, trace.battle_id),
+        (trace_headers::USER_ID, trace.user_id),
+    ] {
+        if let Some(id) = id {
+            builder = builder.header(header, id.to_string());
+        }
+    }
     let exchange = async {
-        let response = http
-            .post(url)
+        let response = builder
             .json(request)
             .send()
             .await

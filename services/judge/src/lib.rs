@@ -9,9 +9,10 @@ mod queue_metrics;
 pub mod requeue;
 pub mod settings;
 mod startup;
+pub mod state;
 pub mod worker;
 
 pub use apply::{SubmissionForJudging, apply_verdict, load_submission};
-pub use executors::{ExecutorError, ExecutorPolicy, ExecutorPool};
+pub use executors::{ExecutorError, ExecutorPolicy, ExecutorPool, TraceIds};
 pub use settings::Settings;
 pub use startup::Application;

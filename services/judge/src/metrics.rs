@@ -1,6 +1,6 @@
 //! Judge metrics. Names are what alerts refer to; keep them stable.
 
-use joust_common::metrics::{counter_vec, histogram_vec, latency_buckets};
+use joust_common::metrics::{counter_vec, gauge, histogram_vec, latency_buckets, register};
 use prometheus::{Gauge, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry};
 
 #[derive(Clone)]
@@ -17,13 +17,6 @@ pub struct Metrics {
     pub queue_depth: IntGauge,
     /// Age of the oldest unacknowledged submission.
     pub queue_lag: Gauge,
-}
-
-fn register<T: prometheus::core::Collector + Clone + 'static>(registry: &Registry, metric: T) -> T {
-    registry
-        .register(Box::new(metric.clone()))
-        .expect("metric is registered once");
-    metric
 }
 
 impl Metrics {
@@ -57,24 +50,19 @@ impl Metrics {
                         "Executor circuit breaker state: 0 closed, 1 half-open, 2 open.",
                     ),
                     &["target"],
-                )
-                .expect("metric definition is valid"),
+                ),
             ),
-            queue_depth: register(
+            queue_depth: gauge(
                 &registry,
-                IntGauge::new(
-                    "queue_depth",
-                    "Submissions waiting for a verdict (pending and undelivered).",
-                )
-                .expect("metric definition is valid"),
+                "queue_depth",
+                "Submissions waiting for a verdict (pending and undelivered).",
             ),
             queue_lag: register(
                 &registry,
                 Gauge::new(
                     "queue_lag_seconds",
                     "Age of the oldest submission waiting for a verdict.",
-                )
-                .expect("metric definition is valid"),
+                ),
             ),
             registry,
         }

@@ -9,7 +9,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use crate::startup::JudgeState;
+use joust_common::{domain::SubmissionStatus, queue};
+
+use crate::state::JudgeState;
 
 /// How often the sweep runs.
 const PERIOD: Duration = Duration::from_secs(5);
@@ -34,29 +36,24 @@ pub async fn run(state: JudgeState, mut stop: watch::Receiver<bool>) {
 /// that no outage explains. Each is claimed by one judge with a conditional update.
 pub async fn requeue_stale(state: &JudgeState) -> anyhow::Result<usize> {
     let after = state.requeue_after.as_secs_f64();
-    let stale: Vec<Uuid> = sqlx::query_scalar(
+    let stale: Vec<Uuid> = sqlx::query_scalar!(
         "UPDATE submissions SET requeued_at = now()
          WHERE id IN (
              SELECT id FROM submissions
-             WHERE status = 'queued' AND delayed_since IS NULL
+             WHERE status = $2 AND delayed_since IS NULL
                AND created_at < now() - make_interval(secs => $1)
                AND (requeued_at IS NULL OR requeued_at < now() - make_interval(secs => $1))
              ORDER BY created_at LIMIT 100
              FOR UPDATE SKIP LOCKED)
          RETURNING id",
+        after,
+        SubmissionStatus::Queued.as_str(),
     )
-    .bind(after)
     .fetch_all(&state.pool)
     .await?;
     let mut redis = state.redis.clone();
     for id in &stale {
-        redis::cmd("XADD")
-            .arg(joust_common::queue::submissions_stream(&state.redis_prefix))
-            .arg("*")
-            .arg("submission_id")
-            .arg(id.to_string())
-            .query_async::<String>(&mut redis)
-            .await?;
+        queue::enqueue(&mut redis, &state.redis_prefix, *id).await?;
         state
             .metrics
             .attempts

@@ -1,8 +1,11 @@
-//! Judge settings, read from `JOUST_*` environment variables (see `docs/configuration.md`).
+//! Judge settings: defaults for a developer machine, each overridden by a `JOUST_*`
+//! environment variable (see `docs/configuration.md`).
 
 use std::time::Duration;
 
-use joust_common::settings::{CommonSettings, SettingError, StoreSettings, env_or, env_string};
+use joust_common::settings::{
+    CommonSettings, SettingError, StoreSettings, env_ms, env_or, env_string,
+};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -39,36 +42,58 @@ pub struct Settings {
     pub requeue_after: Duration,
 }
 
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            common: CommonSettings::default(),
+            stores: StoreSettings::default(),
+            port: 8081,
+            executor_urls: vec!["http://127.0.0.1:8082".to_owned()],
+            consumer_name: format!("judge-{}", std::process::id()),
+            concurrency: 4,
+            executor_timeout: Duration::from_secs(60),
+            executor_concurrency: 4,
+            breaker_failures: 5,
+            breaker_open: Duration::from_secs(5),
+            half_open_probes: 1,
+            retry_delay: Duration::from_secs(1),
+            claim_idle: Duration::from_secs(30),
+            max_attempts: 3,
+            requeue_after: Duration::from_secs(300),
+        }
+    }
+}
+
 impl Settings {
     pub fn from_env() -> Result<Self, SettingError> {
-        let urls = env_string("JOUST_EXECUTOR_URL", "http://127.0.0.1:8082");
+        let d = Self::default();
         Ok(Self {
             common: CommonSettings::from_env()?,
             stores: StoreSettings::from_env(),
-            port: env_or("JOUST_JUDGE_PORT", 8081)?,
-            executor_urls: urls
-                .split(',')
-                .map(str::trim)
-                .filter(|u| !u.is_empty())
-                .map(String::from)
-                .collect(),
-            consumer_name: env_string(
-                "JOUST_JUDGE_CONSUMER",
-                &format!("judge-{}", std::process::id()),
-            ),
-            concurrency: env_or("JOUST_JUDGE_CONCURRENCY", 4)?,
-            executor_timeout: Duration::from_millis(env_or(
-                "JOUST_JUDGE_EXECUTOR_TIMEOUT_MS",
-                60_000,
-            )?),
-            executor_concurrency: env_or("JOUST_JUDGE_EXECUTOR_CONCURRENCY", 4)?,
-            breaker_failures: env_or("JOUST_JUDGE_BREAKER_FAILURES", 5)?,
-            breaker_open: Duration::from_millis(env_or("JOUST_JUDGE_BREAKER_OPEN_MS", 5_000)?),
-            half_open_probes: env_or("JOUST_JUDGE_HALF_OPEN_PROBES", 1)?,
-            retry_delay: Duration::from_millis(env_or("JOUST_JUDGE_RETRY_MS", 1_000)?),
-            claim_idle: Duration::from_millis(env_or("JOUST_JUDGE_CLAIM_IDLE_MS", 30_000)?),
-            max_attempts: env_or("JOUST_JUDGE_MAX_ATTEMPTS", 3)?,
-            requeue_after: Duration::from_millis(env_or("JOUST_JUDGE_REQUEUE_AFTER_MS", 300_000)?),
+            port: env_or("JOUST_JUDGE_PORT", d.port)?,
+            executor_urls: match std::env::var("JOUST_EXECUTOR_URL") {
+                Ok(urls) if !urls.trim().is_empty() => urls
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|u| !u.is_empty())
+                    .map(String::from)
+                    .collect(),
+                _ => d.executor_urls,
+            },
+            consumer_name: env_string("JOUST_JUDGE_CONSUMER", &d.consumer_name),
+            concurrency: env_or("JOUST_JUDGE_CONCURRENCY", d.concurrency)?,
+            executor_timeout: env_ms("JOUST_JUDGE_EXECUTOR_TIMEOUT_MS", d.executor_timeout)?,
+            executor_concurrency: env_or(
+                "JOUST_JUDGE_EXECUTOR_CONCURRENCY",
+                d.executor_concurrency,
+            )?,
+            breaker_failures: env_or("JOUST_JUDGE_BREAKER_FAILURES", d.breaker_failures)?,
+            breaker_open: env_ms("JOUST_JUDGE_BREAKER_OPEN_MS", d.breaker_open)?,
+            half_open_probes: env_or("JOUST_JUDGE_HALF_OPEN_PROBES", d.half_open_probes)?,
+            retry_delay: env_ms("JOUST_JUDGE_RETRY_MS", d.retry_delay)?,
+            claim_idle: env_ms("JOUST_JUDGE_CLAIM_IDLE_MS", d.claim_idle)?,
+            max_attempts: env_or("JOUST_JUDGE_MAX_ATTEMPTS", d.max_attempts)?,
+            requeue_after: env_ms("JOUST_JUDGE_REQUEUE_AFTER_MS", d.requeue_after)?,
         })
     }
 }

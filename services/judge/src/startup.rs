@@ -5,28 +5,12 @@ use std::time::Duration;
 
 use axum::Router;
 use joust_common::{db, ops};
-use sqlx::PgPool;
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
-    ExecutorPolicy, ExecutorPool, Settings, metrics::Metrics, queue_metrics, requeue, worker,
+    ExecutorPolicy, ExecutorPool, Settings, metrics::Metrics, queue_metrics, requeue,
+    state::JudgeState, worker,
 };
-
-/// What the worker needs. Cheap to clone.
-#[derive(Clone)]
-pub struct JudgeState {
-    pub pool: PgPool,
-    pub redis: redis::aio::ConnectionManager,
-    pub redis_prefix: String,
-    pub consumer: String,
-    pub concurrency: usize,
-    pub executors: ExecutorPool,
-    pub retry_delay: Duration,
-    pub claim_idle: Duration,
-    pub max_attempts: i32,
-    pub requeue_after: Duration,
-    pub metrics: Metrics,
-}
 
 pub struct Application {
     port: u16,
@@ -82,8 +66,8 @@ impl Application {
             metrics: metrics.clone(),
         };
         let router = ops::routes(metrics.registry.clone(), ops::store_readiness(pool, redis));
-        let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
-        let port = listener.local_addr()?.port();
+        let (listener, port) =
+            joust_common::http::bind(&settings.common.host, settings.port).await?;
         Ok(Self {
             port,
             listener,

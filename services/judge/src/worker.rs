@@ -24,7 +24,7 @@ use redis::{
 use tokio::sync::{Semaphore, watch};
 use uuid::Uuid;
 
-use crate::{ExecutorError, SubmissionForJudging, startup::JudgeState};
+use crate::{ExecutorError, SubmissionForJudging, TraceIds, state::JudgeState};
 pub use joust_common::queue::{JUDGE_GROUP as GROUP, submissions_stream as stream_key};
 
 /// How long one read waits for new submissions.
@@ -252,10 +252,19 @@ async fn with_heartbeat<T>(
     }
 }
 
-#[tracing::instrument(skip_all, fields(submission.id = %submission_id))]
+#[tracing::instrument(skip_all, fields(
+    submission_id = %submission_id,
+    battle_id = tracing::field::Empty,
+    user_id = tracing::field::Empty,
+))]
 async fn judge_once(state: &JudgeState, submission_id: Uuid, started: Instant) -> Attempt {
     let submission = match crate::load_submission(&state.pool, submission_id).await {
-        Ok(Some(submission)) => submission,
+        Ok(Some(submission)) => {
+            let span = tracing::Span::current();
+            span.record("battle_id", tracing::field::display(submission.battle_id));
+            span.record("user_id", tracing::field::display(submission.user_id));
+            submission
+        }
         Ok(None) => {
             tracing::error!("submission not found; dropping the entry");
             return Attempt::Done("missing");
@@ -273,7 +282,12 @@ async fn judge_once(state: &JudgeState, submission_id: Uuid, started: Instant) -
     if attempts > state.max_attempts {
         return dead_letter(state, &submission, attempts, "too many failed attempts").await;
     }
-    match state.executors.execute(&submission.request).await {
+    let trace = TraceIds {
+        submission_id: Some(submission.id),
+        battle_id: Some(submission.battle_id),
+        user_id: Some(submission.user_id),
+    };
+    match state.executors.execute(&submission.request, &trace).await {
         Ok(response) => record(state, &submission, &response, started).await,
         Err(e) if e.is_outage() => {
             if let Err(db) = crate::apply::refund_attempt(&state.pool, submission_id).await {
@@ -357,7 +371,7 @@ async fn dead_letter(
 async fn publish(
     state: &JudgeState,
     submission: &SubmissionForJudging,
-    events: &[battle_events::BattleEvent],
+    events: &[joust_common::domain::BattleEvent],
 ) {
     let mut redis = state.redis.clone();
     if let Err(e) =

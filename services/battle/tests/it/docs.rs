@@ -1,6 +1,8 @@
 //! The protocol is a public API: every event the server handles or sends and every error code
 //! it can answer with must be documented, in `docs/protocol.md` and in `docs/asyncapi.yaml`.
 
+use joust_common::domain::EventKind;
+
 const PROTOCOL: &str = include_str!("../../../../docs/protocol.md");
 
 #[test]
@@ -90,9 +92,9 @@ fn the_asyncapi_document_describes_every_event() {
         .filter_map(|l| l.trim().strip_prefix("type: { const: "))
         .map(|v| v.trim_end_matches(" }"))
         .collect();
-    for kind in joust_battle::socket::BATTLE_EVENT_TYPES {
+    for kind in EventKind::ALL.map(EventKind::as_str) {
         assert!(
-            consts.contains(kind),
+            consts.contains(&kind),
             "docs/asyncapi.yaml has no message for battle event {kind}"
         );
     }
@@ -106,7 +108,7 @@ fn every_server_event_and_error_code_is_in_both_documents() {
             "docs/protocol.md does not mention {event}"
         );
     }
-    for kind in joust_battle::socket::BATTLE_EVENT_TYPES {
+    for kind in EventKind::ALL.map(EventKind::as_str) {
         assert!(
             PROTOCOL.contains(&format!("| `{kind}` |")),
             "docs/protocol.md lacks battle event {kind}"

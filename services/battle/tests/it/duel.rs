@@ -4,6 +4,7 @@ use joust_battle::{
     battles::{self, AcceptChallenge, CreateChallenge, Resume, Submit},
     error::ApiError,
 };
+use joust_common::domain::EventKind;
 use uuid::Uuid;
 
 use crate::spawn_app;
@@ -85,10 +86,14 @@ async fn a_challenge_becomes_a_battle_that_starts_after_the_countdown() {
     )
     .await
     .unwrap();
-    let kinds: Vec<_> = log.events.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<_> = log.events.iter().map(|e| e.kind).collect();
     assert_eq!(
         kinds,
-        ["battle.created", "battle.started", "submission.received"]
+        [
+            EventKind::BattleCreated,
+            EventKind::BattleStarted,
+            EventKind::SubmissionReceived
+        ]
     );
     let tail = battles::resume(
         state,

@@ -10,12 +10,13 @@ use joust_battle::{
     error::ApiError,
     presence,
 };
+use joust_common::domain::{BattleStatus, EventKind, Outcome};
 use uuid::Uuid;
 
 use crate::{TestApp, spawn_app, spawn_app_with};
 
 /// `(status, outcome, winner)` of a battle.
-async fn outcome(app: &TestApp, battle_id: Uuid) -> (String, Option<String>, Option<Uuid>) {
+async fn outcome(app: &TestApp, battle_id: Uuid) -> (BattleStatus, Option<Outcome>, Option<Uuid>) {
     sqlx::query_as("SELECT status, outcome, winner_id FROM battles WHERE id = $1")
         .bind(battle_id)
         .fetch_one(&app.stores.pool)
@@ -23,7 +24,7 @@ async fn outcome(app: &TestApp, battle_id: Uuid) -> (String, Option<String>, Opt
         .unwrap()
 }
 
-async fn kinds(state: &AppState, player: &Player, battle_id: Uuid) -> Vec<String> {
+async fn kinds(state: &AppState, player: &Player, battle_id: Uuid) -> Vec<EventKind> {
     battles::resume(
         state.clone(),
         player.clone(),
@@ -42,7 +43,7 @@ async fn kinds(state: &AppState, player: &Player, battle_id: Uuid) -> Vec<String
 
 async fn wait_until_finished(app: &TestApp, battle_id: Uuid, within: Duration) {
     let deadline = Instant::now() + within;
-    while outcome(app, battle_id).await.0 != "finished" {
+    while outcome(app, battle_id).await.0 != BattleStatus::Finished {
         assert!(Instant::now() < deadline, "battle {battle_id} still on");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -61,7 +62,7 @@ async fn a_battle_past_its_end_is_a_draw_exactly_once() {
     wait_until_finished(&app, battle.battle_id, Duration::from_secs(10)).await;
     assert_eq!(
         outcome(&app, battle.battle_id).await,
-        ("finished".into(), Some("draw".into()), None)
+        (BattleStatus::Finished, Some(Outcome::Draw), None)
     );
     let log = battles::resume(
         app.state.clone(),
@@ -76,7 +77,7 @@ async fn a_battle_past_its_end_is_a_draw_exactly_once() {
     let finished: Vec<_> = log
         .events
         .iter()
-        .filter(|e| e.kind == "battle.finished")
+        .filter(|e| e.kind == EventKind::BattleFinished)
         .collect();
     assert_eq!(finished.len(), 1);
     assert_eq!(finished[0].data["outcome"], "draw");
@@ -164,10 +165,10 @@ async fn resigning_gives_the_opponent_the_win() {
     assert!(matches!(resign(&bo).await, Err(ApiError::BattleFinished)));
     assert_eq!(
         outcome(&app, battle.battle_id).await,
-        ("finished".into(), Some("forfeit".into()), Some(bo.id))
+        (BattleStatus::Finished, Some(Outcome::Forfeit), Some(bo.id))
     );
     let log = kinds(&app.state, &bo, battle.battle_id).await;
-    assert_eq!(log, ["battle.created", "battle.finished"]);
+    assert_eq!(log, [EventKind::BattleCreated, EventKind::BattleFinished]);
     let missing = battles::resign(
         app.state.clone(),
         ada,
@@ -253,37 +254,50 @@ async fn a_seat_is_held_through_the_grace_period_and_forfeited_after_it() {
         .unwrap();
 
     // Back within the grace period: the seat is kept.
-    presence::disconnected(&app.state, ada.id).await.unwrap();
-    presence::connected(&app.state, ada.id).await.unwrap();
+    presence::grace::disconnected(&app.state, ada.id)
+        .await
+        .unwrap();
+    presence::grace::connected(&app.state, ada.id)
+        .await
+        .unwrap();
     // A second connection while nothing is held is not a reconnect.
-    presence::connected(&app.state, ada.id).await.unwrap();
+    presence::grace::connected(&app.state, ada.id)
+        .await
+        .unwrap();
     assert_eq!(app.metric("reconnects_total").await, 1.0);
     tokio::time::sleep(Duration::from_millis(1_000)).await;
-    assert_eq!(outcome(&app, battle.battle_id).await.0, "running");
+    assert_eq!(
+        outcome(&app, battle.battle_id).await.0,
+        BattleStatus::Running
+    );
 
     // Gone for good: the opponent wins, once, although disconnects are reported twice.
-    presence::disconnected(&app.state, ada.id).await.unwrap();
-    presence::disconnected(&app.state, ada.id).await.unwrap();
+    presence::grace::disconnected(&app.state, ada.id)
+        .await
+        .unwrap();
+    presence::grace::disconnected(&app.state, ada.id)
+        .await
+        .unwrap();
     wait_until_finished(&app, battle.battle_id, Duration::from_secs(5)).await;
     assert_eq!(
         outcome(&app, battle.battle_id).await,
-        ("finished".into(), Some("forfeit".into()), Some(bo.id))
+        (BattleStatus::Finished, Some(Outcome::Forfeit), Some(bo.id))
     );
     let log = kinds(&app.state, &bo, battle.battle_id).await;
     assert_eq!(
         log,
         [
-            "battle.created",
-            "battle.started",
-            "player.disconnected",
-            "player.reconnected",
-            "player.disconnected",
-            "battle.finished"
+            EventKind::BattleCreated,
+            EventKind::BattleStarted,
+            EventKind::PlayerDisconnected,
+            EventKind::PlayerReconnected,
+            EventKind::PlayerDisconnected,
+            EventKind::BattleFinished,
         ]
     );
     let mut redis = app.state.redis.clone();
     let pending: i64 = redis::cmd("ZCARD")
-        .arg(presence::grace_key(&app.state.redis_prefix))
+        .arg(presence::grace::grace_key(&app.state.redis_prefix))
         .query_async(&mut redis)
         .await
         .unwrap();
@@ -315,7 +329,10 @@ async fn a_battle_is_not_drawn_while_a_submission_made_in_time_awaits_its_verdic
     .unwrap();
     // No judge runs here: the submission stays queued past the end.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
-    assert_eq!(outcome(&app, battle.battle_id).await.0, "running");
+    assert_eq!(
+        outcome(&app, battle.battle_id).await.0,
+        BattleStatus::Running
+    );
     // Once it has its verdict, the next sweep draws the battle.
     sqlx::query("UPDATE submissions SET status = 'judged', verdict = 'WA' WHERE battle_id = $1")
         .bind(battle.battle_id)
@@ -323,8 +340,5 @@ async fn a_battle_is_not_drawn_while_a_submission_made_in_time_awaits_its_verdic
         .await
         .unwrap();
     wait_until_finished(&app, battle.battle_id, Duration::from_secs(10)).await;
-    assert_eq!(
-        outcome(&app, battle.battle_id).await.1.as_deref(),
-        Some("draw")
-    );
+    assert_eq!(outcome(&app, battle.battle_id).await.1, Some(Outcome::Draw));
 }

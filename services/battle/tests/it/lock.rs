@@ -14,7 +14,8 @@ use std::{
 
 use joust_battle::{
     error::ApiError,
-    lock::{self, BattleLocks, LockMetrics, LockSettings},
+    lock::{self, BattleLocks, LockMetrics},
+    settings::LockSettings,
 };
 use joust_common::testing::TestStores;
 use prometheus::Registry;

@@ -11,13 +11,8 @@ mod snapshot;
 
 use std::time::Duration;
 
-use joust_battle::{
-    AppState, Application, Settings, auth::Player, lock::LockSettings, matchmaking::MatchSettings,
-};
-use joust_common::{
-    settings::{CommonSettings, LogFormat, StoreSettings},
-    testing::TestStores,
-};
+use joust_battle::{AppState, Application, Settings, auth::Player};
+use joust_common::testing::TestStores;
 use uuid::Uuid;
 
 pub struct TestApp {
@@ -35,30 +30,17 @@ pub async fn spawn_app(countdown: Duration) -> TestApp {
 pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let stores = TestStores::new().await;
     let mut settings = Settings {
-        common: CommonSettings {
-            host: "127.0.0.1".into(),
-            log_format: LogFormat::Pretty,
-        },
-        stores: StoreSettings {
-            database_url: stores.database_url.clone(),
-            redis_url: stores.redis_url.clone(),
-            redis_prefix: stores.redis_prefix.clone(),
-        },
+        stores: stores.store_settings(),
         port: 0,
         jwt_secret: "test-secret".into(),
         token_ttl: Duration::from_secs(600),
         countdown,
-        battle_length: Duration::from_secs(1800),
-        lock: LockSettings::default(),
-        max_event_bytes: 80 * 1024,
         sweep_interval: Duration::from_millis(100),
-        reconnect_grace: Duration::from_secs(30),
         handshake_rate: 1000.0,
         handshake_burst: 1000.0,
         drain_window: Duration::from_millis(500),
-        outbox_capacity: 64,
-        matchmaking: MatchSettings::default(),
         snapshot_ttl: Duration::from_secs(60),
+        ..Settings::default()
     };
     configure(&mut settings);
     let app = Application::build(settings)

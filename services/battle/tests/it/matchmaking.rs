@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use joust_battle::{
     auth::Player,
     error::ApiError,
-    matchmaking::{self, Join, Joined, Leave, MatchSettings},
+    matchmaking::{self, Join, Joined, Leave},
+    settings::MatchSettings,
 };
 use uuid::Uuid;
 

@@ -1,6 +1,7 @@
 //! Battle snapshots in Redis: read instead of PostgreSQL, rebuilt from the log when missing or
 //! behind, never moved back.
 
+use joust_common::domain::{BattleStatus, EventKind, Outcome};
 use std::time::Duration;
 
 use joust_battle::{
@@ -62,7 +63,8 @@ async fn state_is_read_from_the_snapshot_and_rebuilt_when_redis_lost_it() {
         .await
         .unwrap();
     assert_eq!(
-        first.status, "running",
+        first.status,
+        BattleStatus::Running,
         "asking after the countdown starts it"
     );
     assert_eq!(first.player_ids(), vec![ada.id, bob.id]);
@@ -126,7 +128,7 @@ async fn relayed_events_advance_the_snapshot_and_a_gap_rebuilds_it() {
     let mut redis = app.state.redis.clone();
     let mut behind = running.clone();
     behind.last_seq = 1;
-    behind.status = "countdown".into();
+    behind.status = BattleStatus::Countdown;
     behind.problem = None;
     let _: () = redis::cmd("SET")
         .arg(Snapshots::key(&app.state.redis_prefix, battle.battle_id))
@@ -144,21 +146,24 @@ async fn relayed_events_advance_the_snapshot_and_a_gap_rebuilds_it() {
     )
     .await
     .unwrap();
-    let finished = cached_until(&app, battle.battle_id, |s| s.status == "finished").await;
+    let finished = cached_until(&app, battle.battle_id, |s| {
+        s.status == BattleStatus::Finished
+    })
+    .await;
     assert_eq!(finished.last_seq, running.last_seq + 1);
     assert_eq!(
         finished.problem, running.problem,
         "rebuilt from the whole log"
     );
     assert_eq!(finished.winner_id, Some(ada.id));
-    assert_eq!(finished.outcome.as_deref(), Some("forfeit"));
+    assert_eq!(finished.outcome, Some(Outcome::Forfeit));
 
     // An older snapshot never replaces a newer one.
     let snapshots = app.state.snapshots.clone();
-    let stale_event = joust_common::battle_events::BattleEvent {
+    let stale_event = joust_common::domain::BattleEvent {
         battle_id: battle.battle_id,
         seq: 2,
-        kind: "battle.started".into(),
+        kind: EventKind::BattleStarted,
         at: chrono::Utc::now(),
         data: serde_json::json!({}),
     };

@@ -300,7 +300,7 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
         Language,
         execution::{ExecutionRequest, TestCase},
     };
-    use joust_judge::{ExecutorError, ExecutorPolicy, ExecutorPool};
+    use joust_judge::{ExecutorError, ExecutorPolicy, ExecutorPool, TraceIds};
     use prometheus::{IntCounterVec, IntGaugeVec, Opts};
 
     let port = free_port();
@@ -332,13 +332,16 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
     };
     // One server error opens the breaker.
     let failed = pool
-        .execute(&request("/* POISON */ int main(void){}"))
+        .execute(
+            &request("/* POISON */ int main(void){}"),
+            &TraceIds::default(),
+        )
         .await;
     assert!(
         matches!(failed, Err(ExecutorError::ServerError(500))),
         "{failed:?}"
     );
-    let rejected = pool.execute(&request(SUM_C)).await;
+    let rejected = pool.execute(&request(SUM_C), &TraceIds::default()).await;
     assert!(
         matches!(rejected, Err(ExecutorError::CircuitOpen { .. })),
         "{rejected:?}"
@@ -350,7 +353,7 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
     let before = proxy.seen.load(Ordering::SeqCst);
     let calls = (0..5).map(|_| {
         let (pool, request) = (pool.clone(), request(SUM_C));
-        tokio::spawn(async move { pool.execute(&request).await })
+        tokio::spawn(async move { pool.execute(&request, &TraceIds::default()).await })
     });
     let results: Vec<_> = futures::future::join_all(calls)
         .await
@@ -361,7 +364,11 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
     // The probe succeeded: the breaker is closed and every call goes through again.
     proxy.delay_ms.store(0, Ordering::SeqCst);
-    assert!(pool.execute(&request(SUM_C)).await.is_ok());
+    assert!(
+        pool.execute(&request(SUM_C), &TraceIds::default())
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]

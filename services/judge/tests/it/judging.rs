@@ -5,6 +5,7 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use joust_common::{
     battle_events,
+    domain::{self, BattleStatus},
     execution::{ExecutionResponse, Verdict},
     testing::TestStores,
 };
@@ -40,20 +41,20 @@ async fn judges_queued_submissions_and_the_first_accepted_wins() {
     let late = queue_submission(&stores, battle, a, "c", SUM_C).await;
     assert_eq!(wait_for_verdict(&stores.pool, late).await, "AC");
 
-    let (status, winner): (String, Option<uuid::Uuid>) =
+    let (status, winner): (BattleStatus, Option<uuid::Uuid>) =
         sqlx::query_as("SELECT status, winner_id FROM battles WHERE id = $1")
             .bind(battle)
             .fetch_one(&stores.pool)
             .await
             .unwrap();
     assert_eq!(
-        (status.as_str(), winner),
-        ("finished", Some(b)),
+        (status, winner),
+        (BattleStatus::Finished, Some(b)),
         "the first accepted wins, a later one does not"
     );
 
     let mut conn = stores.pool.acquire().await.unwrap();
-    let events = battle_events::since(&mut conn, battle, 0).await.unwrap();
+    let events = domain::events::since(&mut conn, battle, 0).await.unwrap();
     let kinds: Vec<_> = events.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(
         kinds,
@@ -173,7 +174,7 @@ async fn apply(stores: &TestStores, submission: uuid::Uuid, verdict: Verdict) ->
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind.as_str().to_owned())
         .collect()
 }
 

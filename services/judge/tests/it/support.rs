@@ -15,10 +15,7 @@ use std::{
 use axum::{
     Router, body::Bytes, extract::State, http::StatusCode, response::IntoResponse, routing::post,
 };
-use joust_common::{
-    settings::{CommonSettings, LogFormat},
-    testing::TestStores,
-};
+use joust_common::{settings::LogFormat, testing::TestStores};
 use joust_judge::{Application, Settings};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -107,24 +104,16 @@ pub async fn start_executor(port: u16) -> Process {
 /// Judge settings for tests: quick breaker, retries and claims.
 pub fn judge_settings(stores: &TestStores, executors: &[String]) -> Settings {
     Settings {
-        common: CommonSettings {
-            host: "127.0.0.1".into(),
-            log_format: LogFormat::Pretty,
-        },
         stores: stores.store_settings(),
         port: 0,
         executor_urls: executors.to_vec(),
         consumer_name: format!("judge-{}", Uuid::new_v4()),
-        concurrency: 4,
         executor_timeout: Duration::from_secs(30),
-        executor_concurrency: 4,
         breaker_failures: 3,
         breaker_open: Duration::from_millis(1_000),
-        half_open_probes: 1,
         retry_delay: Duration::from_millis(200),
         claim_idle: Duration::from_millis(1_500),
-        max_attempts: 3,
-        requeue_after: Duration::from_secs(300),
+        ..Settings::default()
     }
 }
 
@@ -265,12 +254,13 @@ pub async fn running_battle(pool: &PgPool) -> (Uuid, Uuid, Uuid) {
     }
     sqlx::query(
         "INSERT INTO battles (id, problem_id, player_a, player_b, pairing_key, status, fencing_token, starts_at, ends_at)
-         SELECT $1, id, $2, $3, $4, 'running', 1, now(), now() + interval '1 hour' FROM problems WHERE slug = 'sum-of-two'",
+         SELECT $1, id, $2, $3, $4, $5, 1, now(), now() + interval '1 hour' FROM problems WHERE slug = 'sum-of-two'",
     )
     .bind(battle)
     .bind(a)
     .bind(b)
     .bind(format!("test:{battle}"))
+    .bind(joust_common::domain::BattleStatus::Running)
     .execute(pool)
     .await
     .unwrap();

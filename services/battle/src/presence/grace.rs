@@ -11,11 +11,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use joust_common::battle_events::{self, BattleEvent};
+use joust_common::domain::{self, BattleEvent, BattleStatus, EventKind, ForfeitReason};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::{AppState, battles, error::ApiError, socket::user_room, startup::Io};
+use crate::{AppState, battles::lifecycle, error::ApiError, state::Io};
 
 /// Removes a member only while it is due: a reconnect may have removed it, or a new
 /// disconnect pushed its deadline back, since the sweeper listed it.
@@ -50,17 +50,18 @@ fn now_ms() -> i64 {
 }
 
 /// Unfinished battles of `user`, with both players.
-async fn active_battles(state: &AppState, user: Uuid) -> Result<Vec<(Uuid, Vec<Uuid>)>, ApiError> {
-    let rows: Vec<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+async fn active_battles(state: &AppState, user: Uuid) -> Result<Vec<(Uuid, [Uuid; 2])>, ApiError> {
+    let rows = sqlx::query!(
         "SELECT id, player_a, player_b FROM battles
-         WHERE status <> 'finished' AND (player_a = $1 OR player_b = $1)",
+         WHERE status <> $2 AND (player_a = $1 OR player_b = $1)",
+        user,
+        BattleStatus::Finished.as_str(),
     )
-    .bind(user)
     .fetch_all(&state.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, a, b)| (id, vec![a, b]))
+        .map(|row| (row.id, [row.player_a, row.player_b]))
         .collect())
 }
 
@@ -68,19 +69,20 @@ async fn active_battles(state: &AppState, user: Uuid) -> Result<Vec<(Uuid, Vec<U
 async fn append_if_active(
     state: &AppState,
     battle_id: Uuid,
-    kind: &str,
+    kind: EventKind,
     data: serde_json::Value,
 ) -> Result<Option<BattleEvent>, ApiError> {
     let mut tx = state.pool.begin().await?;
-    let active: Option<bool> =
-        sqlx::query_scalar("SELECT status <> 'finished' FROM battles WHERE id = $1 FOR UPDATE")
-            .bind(battle_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if active != Some(true) {
+    let status = sqlx::query_scalar!(
+        r#"SELECT status AS "status: BattleStatus" FROM battles WHERE id = $1 FOR UPDATE"#,
+        battle_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if !matches!(status, Some(s) if s != BattleStatus::Finished) {
         return Ok(None);
     }
-    let event = battle_events::append(&mut tx, battle_id, kind, data).await?;
+    let event = domain::events::append(&mut tx, battle_id, kind, data).await?;
     tx.commit().await?;
     Ok(Some(event))
 }
@@ -114,9 +116,10 @@ pub async fn disconnected(state: &AppState, user: Uuid) -> Result<(), ApiError> 
             continue;
         }
         let data = json!({ "user_id": user, "grace_ms": grace_ms });
-        if let Some(event) = append_if_active(state, battle_id, "player.disconnected", data).await?
+        if let Some(event) =
+            append_if_active(state, battle_id, EventKind::PlayerDisconnected, data).await?
         {
-            battles::publish(state, &players, &[event]).await;
+            state.publish(&players, &[event]).await;
         }
     }
     Ok(())
@@ -167,22 +170,12 @@ async fn reconnected(
     players: &[Uuid],
 ) -> Result<(), ApiError> {
     let data = json!({ "user_id": user });
-    if let Some(event) = append_if_active(state, battle_id, "player.reconnected", data).await? {
-        battles::publish(state, players, &[event]).await;
+    if let Some(event) =
+        append_if_active(state, battle_id, EventKind::PlayerReconnected, data).await?
+    {
+        state.publish(players, &[event]).await;
     }
     Ok(())
-}
-
-/// Whether any instance has a socket of `user`. A disconnect noticed late (after a ping
-/// timeout) can start a grace period for a player who already reconnected elsewhere.
-async fn connected_anywhere(io: &Io, user: Uuid) -> bool {
-    match io.within(user_room(user)).fetch_sockets().await {
-        Ok(sockets) => !sockets.is_empty(),
-        Err(e) => {
-            tracing::warn!(error = %e, "asking the other instances for a player's sockets failed");
-            false
-        }
-    }
 }
 
 /// Forfeits the battles of players whose grace period ran out. Returns how many it forfeited.
@@ -217,18 +210,24 @@ pub async fn expire(state: &AppState, io: &Io) -> Result<usize, ApiError> {
             tracing::warn!(entry, "malformed reconnect grace entry dropped");
             continue;
         };
-        if connected_anywhere(io, user).await {
-            let players: Option<(Uuid, Uuid)> =
-                sqlx::query_as("SELECT player_a, player_b FROM battles WHERE id = $1")
-                    .bind(battle_id)
-                    .fetch_optional(&state.pool)
-                    .await?;
-            if let Some((a, b)) = players {
-                reconnected(state, battle_id, user, &[a, b]).await?;
+        // A disconnect noticed late (after a ping timeout) can start a grace period for a
+        // player who already reconnected elsewhere. Fallback: not connected (the seat is lost).
+        let connected = super::sockets_of(io, user)
+            .await
+            .is_ok_and(|s| !s.is_empty());
+        if connected {
+            let players = sqlx::query!(
+                "SELECT player_a, player_b FROM battles WHERE id = $1",
+                battle_id,
+            )
+            .fetch_optional(&state.pool)
+            .await?;
+            if let Some(p) = players {
+                reconnected(state, battle_id, user, &[p.player_a, p.player_b]).await?;
             }
             continue;
         }
-        if battles::forfeit(state, battle_id, user, "disconnected")
+        if lifecycle::forfeit(state, battle_id, user, ForfeitReason::Disconnected)
             .await?
             .is_some()
         {
