@@ -6,8 +6,17 @@ JOUST_CACHE_DIR ?= $(CURDIR)/.cache
 export JOUST_RUNTIME_DIR := $(JOUST_CACHE_DIR)/runtimes
 export JOUST_SANDBOX_CACHE_DIR := $(JOUST_CACHE_DIR)/sandbox
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# sqlx-cli checks the committed query metadata (`.sqlx/`) against the migrations.
+SQLX_VERSION := 0.9.0
+SQLX_BIN := $(JOUST_CACHE_DIR)/tools/sqlx-$(SQLX_VERSION)/bin
+SQLX := $(SQLX_BIN)/sqlx
+# `prepare` only runs as a cargo subcommand: cargo finds `cargo-sqlx` on the PATH.
+CARGO_SQLX = DATABASE_URL="$(SQLX_DATABASE_URL)" PATH="$(SQLX_BIN):$$PATH" $(CARGO) sqlx
+# A scratch database with the migrations applied, recreated by every check.
+SQLX_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/joust_sqlx_check
 
-.PHONY: run test lint bench bench-sandbox bench-battle deps services runtimes node-deps build unit-test e2e-test
+.PHONY: run test lint bench bench-sandbox bench-battle deps services runtimes node-deps build unit-test e2e-test \
+	sqlx-database sqlx-prepare
 
 ## Start PostgreSQL and Redis if they are not running; install missing Debian packages.
 services:
@@ -40,9 +49,22 @@ e2e-test: deps build
 ## Every test: unit and integration tests of each crate, then the end-to-end duel.
 test: unit-test e2e-test
 
-lint:
+$(SQLX):
+	$(CARGO) install sqlx-cli --version $(SQLX_VERSION) --no-default-features --features postgres \
+		--root $(JOUST_CACHE_DIR)/tools/sqlx-$(SQLX_VERSION)
+
+sqlx-database: services $(SQLX)
+	infra/dev/sqlx-database.sh "$(SQLX_DATABASE_URL)" "$(SQLX)"
+
+## Regenerates `.sqlx/` after a query or a migration changed.
+sqlx-prepare: sqlx-database
+	$(CARGO_SQLX) prepare --workspace
+
+## Formatting, clippy with warnings as errors, and the query metadata against the migrations.
+lint: sqlx-database
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO_SQLX) prepare --workspace --check
 
 ## Benchmarks: fuel calibration per language, then the executor over HTTP (results in
 ## docs/benchmarks.md). Measures a release build of the executor, which run.sh builds (the

@@ -46,9 +46,17 @@ async function waitReady(url, child, name, timeoutMs = 120_000) {
 /**
  * Starts executor, judge and `battleInstances` battle services (sharing the database and Redis);
  * returns their URLs and a stop function. `battleEnv` adds settings to every battle instance;
- * `judge: false` starts only the battle services, for tests that never submit.
+ * `judge: false` starts only the battle services, for tests that never submit. With
+ * `captureLogs`, each service logs at `info` and its JSON log lines are kept in
+ * `stack.logs[name]` instead of going to the terminal.
  */
-export async function startStack({ countdownMs = 300, battleInstances = 1, battleEnv = {}, judge = true } = {}) {
+export async function startStack({
+  countdownMs = 300,
+  battleInstances = 1,
+  battleEnv = {},
+  judge = true,
+  captureLogs = false,
+} = {}) {
   const id = randomUUID().replaceAll("-", "");
   const database = `joust_e2e_${id}`;
   execFileSync("psql", [...pgAdmin, "-c", `CREATE DATABASE "${database}"`]);
@@ -57,7 +65,7 @@ export async function startStack({ countdownMs = 300, battleInstances = 1, battl
   const common = {
     ...process.env,
     JOUST_LOG_FORMAT: "json",
-    RUST_LOG: process.env.RUST_LOG ?? "warn",
+    RUST_LOG: captureLogs ? "info" : (process.env.RUST_LOG ?? "warn"),
     JOUST_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
     JOUST_REDIS_URL: process.env.JOUST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
     JOUST_REDIS_PREFIX: redisPrefix,
@@ -68,14 +76,23 @@ export async function startStack({ countdownMs = 300, battleInstances = 1, battl
   const start = async (name, env, port) => {
     const child = spawn(`${binDir}/joust-${name}`, [], {
       env: { ...common, ...env },
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", captureLogs ? "pipe" : "inherit", "inherit"],
     });
+    if (captureLogs) {
+      const lines = (stack.logs[name] ??= []);
+      let rest = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk) => {
+        const parts = (rest + chunk).split("\n");
+        rest = parts.pop();
+        lines.push(...parts.filter((l) => l.length > 0));
+      });
+    }
     children.push(child);
     const url = `http://127.0.0.1:${port}`;
     await waitReady(url, child, name);
     return { url, child };
   };
-  const stack = { database, redisPrefix, children, battles: [], battleProcesses: [] };
+  const stack = { database, redisPrefix, children, battles: [], battleProcesses: [], logs: {} };
   stack.stop = async () => {
     for (const child of children) {
       if (child.exitCode === null) {

@@ -53,8 +53,8 @@ pub async fn connect_redis_with_timeout(
 
 /// Readiness probe for both stores.
 pub async fn ping(pool: &PgPool, redis: &mut redis::aio::ConnectionManager) -> Result<(), String> {
-    sqlx::query("SELECT 1")
-        .execute(pool)
+    sqlx::query_scalar!(r#"SELECT 1 AS "alive!""#)
+        .fetch_one(pool)
         .await
         .map_err(|e| format!("postgres: {e}"))?;
     redis::cmd("PING")

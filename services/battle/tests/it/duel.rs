@@ -112,11 +112,7 @@ async fn a_challenge_becomes_a_battle_that_starts_after_the_countdown() {
 #[tokio::test]
 async fn only_players_may_submit_or_read_a_battle() {
     let app = spawn_app(Duration::ZERO).await;
-    let (ada, bo, eve) = (
-        app.guest("ada").await,
-        app.guest("bo").await,
-        app.guest("eve").await,
-    );
+    let [ada, bo, eve] = app.guests(["ada", "bo", "eve"]).await;
     let state = app.state.clone();
     let challenge =
         battles::create_challenge(state.clone(), ada, CreateChallenge { problem: None })

@@ -4,9 +4,8 @@
 use std::time::{Duration, Instant};
 
 use joust_battle::{
-    AppState,
     auth::Player,
-    battles::{self, Rematch, Resign, Resume},
+    battles::{self, Rematch},
     error::ApiError,
     presence,
 };
@@ -22,23 +21,6 @@ async fn outcome(app: &TestApp, battle_id: Uuid) -> (BattleStatus, Option<Outcom
         .fetch_one(&app.stores.pool)
         .await
         .unwrap()
-}
-
-async fn kinds(state: &AppState, player: &Player, battle_id: Uuid) -> Vec<EventKind> {
-    battles::resume(
-        state.clone(),
-        player.clone(),
-        Resume {
-            battle_id,
-            last_seq: 0,
-        },
-    )
-    .await
-    .unwrap()
-    .events
-    .into_iter()
-    .map(|e| e.kind)
-    .collect()
 }
 
 async fn wait_until_finished(app: &TestApp, battle_id: Uuid, within: Duration) {
@@ -64,32 +46,15 @@ async fn a_battle_past_its_end_is_a_draw_exactly_once() {
         outcome(&app, battle.battle_id).await,
         (BattleStatus::Finished, Some(Outcome::Draw), None)
     );
-    let log = battles::resume(
-        app.state.clone(),
-        bo.clone(),
-        Resume {
-            battle_id: battle.battle_id,
-            last_seq: 0,
-        },
-    )
-    .await
-    .unwrap();
+    let log = app.log(&bo, battle.battle_id).await;
     let finished: Vec<_> = log
-        .events
         .iter()
         .filter(|e| e.kind == EventKind::BattleFinished)
         .collect();
     assert_eq!(finished.len(), 1);
     assert_eq!(finished[0].data["outcome"], "draw");
     assert!(finished[0].data["winner_id"].is_null());
-    let late = battles::resign(
-        app.state.clone(),
-        ada,
-        Resign {
-            battle_id: battle.battle_id,
-        },
-    )
-    .await;
+    let late = app.resign(&ada, battle.battle_id).await;
     assert!(matches!(late, Err(ApiError::BattleFinished)), "{late:?}");
 }
 
@@ -143,21 +108,9 @@ async fn concurrent_sweeps_finish_an_overdue_battle_once() {
 #[tokio::test]
 async fn resigning_gives_the_opponent_the_win() {
     let app = spawn_app(Duration::from_secs(30)).await;
-    let (ada, bo, eve) = (
-        app.guest("ada").await,
-        app.guest("bo").await,
-        app.guest("eve").await,
-    );
+    let [ada, bo, eve] = app.guests(["ada", "bo", "eve"]).await;
     let battle = app.duel(&ada, &bo).await;
-    let resign = |player: &Player| {
-        battles::resign(
-            app.state.clone(),
-            player.clone(),
-            Resign {
-                battle_id: battle.battle_id,
-            },
-        )
-    };
+    let resign = |player: &Player| app.resign(player, battle.battle_id);
     assert!(matches!(resign(&eve).await, Err(ApiError::NotAParticipant)));
     // Allowed during the countdown as well.
     let resigned = resign(&ada).await.unwrap();
@@ -167,27 +120,21 @@ async fn resigning_gives_the_opponent_the_win() {
         outcome(&app, battle.battle_id).await,
         (BattleStatus::Finished, Some(Outcome::Forfeit), Some(bo.id))
     );
-    let log = kinds(&app.state, &bo, battle.battle_id).await;
+    let log = app
+        .log(&bo, battle.battle_id)
+        .await
+        .iter()
+        .map(|e| e.kind)
+        .collect::<Vec<_>>();
     assert_eq!(log, [EventKind::BattleCreated, EventKind::BattleFinished]);
-    let missing = battles::resign(
-        app.state.clone(),
-        ada,
-        Resign {
-            battle_id: Uuid::new_v4(),
-        },
-    )
-    .await;
+    let missing = app.resign(&ada, Uuid::new_v4()).await;
     assert!(matches!(missing, Err(ApiError::BattleNotFound)));
 }
 
 #[tokio::test]
 async fn both_players_asking_for_a_rematch_get_one_battle() {
     let app = spawn_app(Duration::from_secs(30)).await;
-    let (ada, bo, eve) = (
-        app.guest("ada").await,
-        app.guest("bo").await,
-        app.guest("eve").await,
-    );
+    let [ada, bo, eve] = app.guests(["ada", "bo", "eve"]).await;
     let battle = app.duel(&ada, &bo).await;
     let rematch = |player: &Player| {
         battles::rematch(
@@ -203,15 +150,7 @@ async fn both_players_asking_for_a_rematch_get_one_battle() {
         rematch(&eve).await,
         Err(ApiError::NotAParticipant)
     ));
-    battles::resign(
-        app.state.clone(),
-        bo.clone(),
-        Resign {
-            battle_id: battle.battle_id,
-        },
-    )
-    .await
-    .unwrap();
+    app.resign(&bo, battle.battle_id).await.unwrap();
 
     let (first, second) = tokio::join!(rematch(&ada), rematch(&bo));
     let results = [first, second];
@@ -283,7 +222,12 @@ async fn a_seat_is_held_through_the_grace_period_and_forfeited_after_it() {
         outcome(&app, battle.battle_id).await,
         (BattleStatus::Finished, Some(Outcome::Forfeit), Some(bo.id))
     );
-    let log = kinds(&app.state, &bo, battle.battle_id).await;
+    let log = app
+        .log(&bo, battle.battle_id)
+        .await
+        .iter()
+        .map(|e| e.kind)
+        .collect::<Vec<_>>();
     assert_eq!(
         log,
         [

@@ -12,7 +12,7 @@ mod snapshot;
 use std::time::Duration;
 
 use joust_battle::{AppState, Application, Settings, auth::Player};
-use joust_common::testing::TestStores;
+use joust_common::{domain::BattleEvent, testing::TestStores};
 use uuid::Uuid;
 
 pub struct TestApp {
@@ -77,6 +77,38 @@ impl TestApp {
         )
         .await
         .unwrap()
+    }
+
+    /// One guest per name, in order.
+    pub async fn guests<const N: usize>(&self, names: [&str; N]) -> [Player; N] {
+        let mut players = Vec::with_capacity(N);
+        for name in names {
+            players.push(self.guest(name).await);
+        }
+        players.try_into().expect("one player per name")
+    }
+
+    /// The battle's whole event log, as `player` reads it back.
+    pub async fn log(&self, player: &Player, battle_id: Uuid) -> Vec<BattleEvent> {
+        use joust_battle::battles::{self, Resume};
+        let resume = Resume {
+            battle_id,
+            last_seq: 0,
+        };
+        battles::resume(self.state.clone(), player.clone(), resume)
+            .await
+            .unwrap()
+            .events
+    }
+
+    /// `player` resigns the battle.
+    pub async fn resign(
+        &self,
+        player: &Player,
+        battle_id: Uuid,
+    ) -> Result<joust_battle::battles::Resigned, joust_battle::error::ApiError> {
+        use joust_battle::battles::{self, Resign};
+        battles::resign(self.state.clone(), player.clone(), Resign { battle_id }).await
     }
 
     /// The whole `/metrics` page.

@@ -1,6 +1,6 @@
 //! The battle event log: every state change of a battle is a row in `battle_events` with a
 //! per-battle sequence number, written in the transaction that makes the change. Publishing
-//! the committed events to the battle instances is `crate::battle_events`' job.
+//! the committed events to the battle instances is the job of the `battle_events` module.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
