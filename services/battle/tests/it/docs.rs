@@ -160,3 +160,126 @@ fn every_setting_is_documented() {
     }
     assert!(found > 20, "the scan found the settings");
 }
+
+const ARCHITECTURE: &str = include_str!("../../../../docs/architecture.md");
+
+/// The module map of `docs/architecture.md`: each crate's source directory and its files, top
+/// first.
+fn module_map() -> Vec<(String, Vec<String>)> {
+    let section = ARCHITECTURE
+        .split("## Module map")
+        .nth(1)
+        .expect("docs/architecture.md has a module map")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut crates: Vec<(String, Vec<String>)> = Vec::new();
+    for line in section.lines() {
+        if line.starts_with("**`") {
+            let dir = line.split("(`").nth(1).and_then(|r| r.split("`)").next());
+            crates.push((
+                dir.expect("crate line names its directory").to_owned(),
+                vec![],
+            ));
+        } else if let Some(item) = line.strip_prefix("- `") {
+            let file = item.split('`').next().unwrap().to_owned();
+            crates.last_mut().expect("a crate line first").1.push(file);
+        }
+    }
+    crates
+}
+
+fn source_files(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            source_files(&path, base, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let relative = path.strip_prefix(base).unwrap();
+            out.push(relative.to_string_lossy().into_owned());
+        }
+    }
+}
+
+/// The module a source file is (`battles/creation.rs` is `battles`, its top-level module).
+fn top_module(file: &str) -> &str {
+    file.split('/').next().unwrap().trim_end_matches(".rs")
+}
+
+/// The crate's top-level modules that `source` refers to through `crate::`, names re-exported
+/// at the root (`crate::AppState`) resolved through `lib_rs`.
+fn crate_references(source: &str, lib_rs: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for chunk in source.split("crate::").skip(1) {
+        let ident: String = chunk
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '{')
+            .collect();
+        let group: String = if ident.starts_with('{') {
+            chunk[1..chunk.find('}').unwrap_or(chunk.len())].to_owned()
+        } else {
+            ident
+        };
+        for part in group.split(',') {
+            let name = part
+                .trim()
+                .split("::")
+                .next()
+                .unwrap()
+                .trim_matches(['{', '}', ' ', '\n']);
+            if name.is_empty() {
+                continue;
+            }
+            if name.starts_with(char::is_uppercase) {
+                // `pub use module::{Name, ...}` in lib.rs.
+                let owner = lib_rs.lines().find_map(|l| {
+                    let rest = l.trim().strip_prefix("pub use ")?;
+                    let (module, names) = rest.split_once("::")?;
+                    names.contains(name).then(|| module.to_owned())
+                });
+                names.extend(owner);
+            } else {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn the_module_map_names_every_source_file_top_down() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let map = module_map();
+    assert!(map.len() >= 3, "the map covers the crates");
+    for (dir, listed) in &map {
+        let base = root.join(dir);
+        let mut on_disk = Vec::new();
+        source_files(&base, &base, &mut on_disk);
+        let (mut on_disk_sorted, mut listed_sorted) = (on_disk.clone(), listed.clone());
+        on_disk_sorted.sort();
+        listed_sorted.sort();
+        assert_eq!(
+            listed_sorted, on_disk_sorted,
+            "the module map of {dir} differs from its files"
+        );
+
+        // A module uses only modules listed below it: the map is the module graph, top down.
+        let lib_rs = std::fs::read_to_string(base.join("lib.rs")).unwrap();
+        let position = |module: &str| listed.iter().position(|f| top_module(f) == module);
+        for file in listed {
+            let source = std::fs::read_to_string(base.join(file)).unwrap();
+            let own = top_module(file);
+            if own == "lib" || own == "main" {
+                continue;
+            }
+            let first = position(own).unwrap();
+            for used in crate_references(&source, &lib_rs) {
+                let Some(at) = position(&used) else { continue };
+                assert!(
+                    used == own || at > first,
+                    "{dir}/{file} uses `{used}`, which the module map lists above it"
+                );
+            }
+        }
+    }
+}

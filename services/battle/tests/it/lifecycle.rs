@@ -110,12 +110,14 @@ async fn resigning_gives_the_opponent_the_win() {
     let app = spawn_app(Duration::from_secs(30)).await;
     let [ada, bo, eve] = app.guests(["ada", "bo", "eve"]).await;
     let battle = app.duel(&ada, &bo).await;
-    let resign = |player: &Player| app.resign(player, battle.battle_id);
-    assert!(matches!(resign(&eve).await, Err(ApiError::NotAParticipant)));
+    let id = battle.battle_id;
+    let by_eve = app.resign(&eve, id).await;
+    assert!(matches!(by_eve, Err(ApiError::NotAParticipant)));
     // Allowed during the countdown as well.
-    let resigned = resign(&ada).await.unwrap();
+    let resigned = app.resign(&ada, id).await.unwrap();
     assert_eq!(resigned.winner_id, bo.id);
-    assert!(matches!(resign(&bo).await, Err(ApiError::BattleFinished)));
+    let again = app.resign(&bo, id).await;
+    assert!(matches!(again, Err(ApiError::BattleFinished)));
     assert_eq!(
         outcome(&app, battle.battle_id).await,
         (BattleStatus::Finished, Some(Outcome::Forfeit), Some(bo.id))
