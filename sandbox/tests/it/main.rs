@@ -19,25 +19,23 @@ use joust_common::{
 };
 use joust_sandbox::{Sandbox, SandboxConfig};
 
-fn cache_path(var: &str, default: &str) -> PathBuf {
-    std::env::var(var)
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default))
-}
+/// C's fuel per millisecond in every test: the determinism tests count fuel.
+pub const FUEL_PER_MS: u64 = 1_000_000;
 
-/// One sandbox for the whole test binary, as in the executor.
+/// One sandbox for the whole test binary, as in the executor: configured by the `JOUST_*`
+/// variables, with relative directories (the defaults among them) under the workspace,
+/// wherever the test runs from.
 pub fn sandbox() -> &'static Sandbox {
     static SANDBOX: OnceLock<Sandbox> = OnceLock::new();
     SANDBOX.get_or_init(|| {
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let config = SandboxConfig::from_env().expect("the JOUST_* variables are valid");
         Sandbox::new(SandboxConfig {
-            runtime_dir: cache_path("JOUST_RUNTIME_DIR", "../.cache/runtimes"),
-            cache_dir: cache_path("JOUST_SANDBOX_CACHE_DIR", "../.cache/sandbox"),
-            clang: PathBuf::from("clang-19"),
-            rustc: PathBuf::from("/usr/bin/rustc"),
-            bwrap: PathBuf::from("bwrap"),
-            fuel_per_ms: 1_000_000,
+            runtime_dir: workspace.join(&config.runtime_dir),
+            cache_dir: workspace.join(&config.cache_dir),
+            fuel_per_ms: FUEL_PER_MS,
             max_concurrent_runs: 4,
-            max_memory_bytes: 512 << 20,
+            ..config
         })
         .expect("the sandbox starts (run `make runtimes` first)")
     })

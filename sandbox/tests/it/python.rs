@@ -211,9 +211,8 @@ fn the_snapshot_leaves_the_memory_limit_to_the_program() {
 #[test]
 fn the_snapshot_is_cached_for_the_next_start() {
     // The first start of a sandbox on a cache directory makes the snapshot; later ones load it.
-    sandbox();
-    let cache = crate::cache_path("JOUST_SANDBOX_CACHE_DIR", "../.cache/sandbox");
-    let cached = std::fs::read_dir(&cache)
+    let cache = &sandbox().config().cache_dir;
+    let cached = std::fs::read_dir(cache)
         .unwrap()
         .filter_map(Result::ok)
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
