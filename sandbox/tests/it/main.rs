@@ -81,6 +81,48 @@ pub fn assert_verdict(response: &ExecutionResponse, expected: Verdict) {
     assert_eq!(response.verdict, expected, "{response:#?}");
 }
 
+/// Judges `source` and expects a compile error, whose message it returns: it names the file
+/// as the contestant knows it, never a path of the jail.
+pub fn compile_error(language: Language, source: &str) -> String {
+    let response = verdict(language, source);
+    assert_verdict(&response, Verdict::CE);
+    let message = response.compile_output.expect("compiler output");
+    assert!(
+        !message.contains("/job"),
+        "host paths are hidden: {message}"
+    );
+    message
+}
+
+/// Judges `source` and expects it to fail its first test with exit code `code` (RTE).
+pub fn assert_exits_with(language: Language, source: &str, code: i32) {
+    let response = verdict(language, source);
+    assert_verdict(&response, Verdict::RTE);
+    assert_eq!(response.tests[0].exit_code, Some(code), "{response:#?}");
+}
+
+/// Runs `source`, which allocates without end, under `memory_limit_mb`, and expects MLE with
+/// a peak within the limit.
+pub fn assert_memory_bomb_is_mle(
+    language: Language,
+    source: &str,
+    time_limit_ms: u64,
+    memory_limit_mb: u64,
+) {
+    let response = execute(
+        language,
+        source,
+        sum_tests(),
+        time_limit_ms,
+        memory_limit_mb,
+    );
+    assert_verdict(&response, Verdict::MLE);
+    assert!(
+        response.tests[0].memory_bytes <= memory_limit_mb << 20,
+        "{response:#?}"
+    );
+}
+
 /// A file on the host with unguessable content, removed when dropped: no program, compiler
 /// message or output may ever show its content.
 pub struct HostSecret {
