@@ -7,6 +7,8 @@ mod metrics;
 mod routes;
 pub mod settings;
 mod startup;
+mod state;
 
 pub use settings::Settings;
-pub use startup::{AppState, Application, router};
+pub use startup::{Application, router};
+pub use state::AppState;

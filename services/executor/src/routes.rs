@@ -16,7 +16,7 @@ use joust_common::{
 use joust_sandbox::LanguageInfo;
 use serde::Serialize;
 
-use crate::AppState;
+use crate::state::AppState;
 
 /// The body of `GET /v1/languages`.
 #[derive(Debug, Serialize)]
