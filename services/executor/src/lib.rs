@@ -6,6 +6,7 @@
 mod metrics;
 mod routes;
 pub mod settings;
+mod span;
 mod startup;
 mod state;
 

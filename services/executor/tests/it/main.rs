@@ -69,13 +69,22 @@ impl TestApp {
     }
 
     async fn execute(&self, body: &Value) -> (u16, Option<String>, Value) {
-        let response = self
+        self.execute_with_headers(body, &[]).await
+    }
+
+    async fn execute_with_headers(
+        &self,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> (u16, Option<String>, Value) {
+        let mut request = self
             .http
             .post(format!("{}/v1/executions", self.url))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
+            .json(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -118,6 +127,34 @@ async fn judges_a_python_program_and_counts_it() {
         metrics.contains("execution_duration_seconds_bucket"),
         "{metrics}"
     );
+}
+
+#[tokio::test]
+async fn correlation_headers_never_change_the_answer() {
+    let app = spawn_app(1, Duration::from_secs(5)).await;
+    let request = sum_request("python", "print(sum(map(int, input().split())))");
+    for headers in [
+        [
+            (
+                "x-joust-submission-id",
+                "6f1c1c2e-7f0a-4c38-9d7e-2b1b8f1f4a01",
+            ),
+            ("x-joust-battle-id", "0b9a4a7e-3c1d-4d2e-8f5a-6e7d8c9b0a12"),
+            ("x-joust-user-id", "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f"),
+        ],
+        [
+            ("x-joust-submission-id", "not-a-uuid"),
+            ("x-joust-battle-id", ""),
+            ("x-joust-user-id", "{\"forged\": true}"),
+        ],
+    ] {
+        let (status, _, body) = app.execute_with_headers(&request, &headers).await;
+        assert_eq!(
+            (status, body["verdict"].as_str()),
+            (200, Some("AC")),
+            "{body}"
+        );
+    }
 }
 
 #[tokio::test]
