@@ -238,16 +238,15 @@ fn node_command(dir: &Path) -> Option<String> {
 }
 
 fn main() -> anyhow::Result<()> {
+    let config = SandboxConfig::from_env()?;
     let sandbox = Sandbox::new(SandboxConfig {
         runtime_dir: runtime_dir(),
-        cache_dir: dir_from_env("JOUST_SANDBOX_CACHE_DIR", ".cache/sandbox"),
-        clang: "clang-19".into(),
-        rustc: "/usr/bin/rustc".into(),
-        bwrap: "bwrap".into(),
+        cache_dir: workspace().join(&config.cache_dir),
         // Only the raw fuel count is used here, so the budget just has to be large.
         fuel_per_ms: 1_000_000,
         max_concurrent_runs: 1,
         max_memory_bytes: 256 << 20,
+        ..config
     })?;
     let dir = dir_from_env("CARGO_TARGET_DIR", "target").join("calibrate");
     std::fs::create_dir_all(&dir)?;

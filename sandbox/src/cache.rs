@@ -1,6 +1,9 @@
 //! On-disk cache of precompiled (native) modules, keyed by the module's bytes and by the
 //! engine's compatibility hash, so a new wasmtime version or engine setting never loads a stale
 //! artifact.
+//!
+//! Which modules are cached and under what name is the caller's choice (`sandbox`, `python`);
+//! compiled wasm is cached by `compile`, not here.
 
 use std::{
     hash::{DefaultHasher, Hash, Hasher},

@@ -1,4 +1,6 @@
 //! Comparing a program's output with the expected answer.
+//!
+//! Only the comparison: which verdict a run gets, and custom validators, are in `judging`.
 
 use joust_common::execution::Checker;
 

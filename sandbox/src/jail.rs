@@ -8,6 +8,8 @@
 //! mounted at all: `/proc/self/environ`, `/proc/cpuinfo` and friends do not exist inside.
 //!
 //! CPU time, address space and file sizes are capped with `prlimit`, wall time with `timeout`.
+//!
+//! Which toolchain and command line each language uses is in `compile`.
 
 use std::{
     collections::BTreeSet,

@@ -1,12 +1,16 @@
-//! Judging: a program against a list of tests, each run classified into a verdict.
+//! Judging: a program against a list of tests, each run classified into a verdict, a custom
+//! validator deciding the output when the problem has one.
+//!
+//! Running a program is in `sandbox` and `run`; comparing outputs token by token is in
+//! `checker`.
 
 use joust_common::execution::{Checker, ExecutionRequest, ExecutionResponse, TestResult, Verdict};
 
 use crate::{
-    Sandbox,
     checker::outputs_match,
     compile::CompileError,
     run::{RunLimits, RunOutcome, Termination},
+    sandbox::Sandbox,
 };
 
 /// Stdout beyond this is OLE (the expected answers of real problems are far smaller).

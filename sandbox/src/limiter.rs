@@ -1,5 +1,7 @@
 //! Memory and table limits for one run, remembering the peak and whether a growth was refused
 //! (so that a program that then fails is judged MLE, not RTE).
+//!
+//! Fuel and the wall clock are limited elsewhere (`run`, `guest`).
 
 use wasmtime::ResourceLimiter;
 

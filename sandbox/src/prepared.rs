@@ -5,6 +5,8 @@
 //! Cranelift, but reading the artifact back still means hashing the source and the module,
 //! taking a file lock, mapping and relocating the native code, and type-checking the imports:
 //! more than a trivial run itself. Here a prepared module is one hash of the source away.
+//!
+//! The on-disk caches are in `cache` and `compile`.
 
 use std::{collections::HashMap, sync::Mutex};
 
@@ -12,7 +14,7 @@ use joust_common::Language;
 use sha2::{Digest, Sha256};
 use wasmtime::InstancePre;
 
-use crate::engine::GuestState;
+use crate::guest::GuestState;
 
 /// How many prepared submissions stay in memory. Each holds its module's native code (tens of
 /// KiB for C, a few MiB for Go); the least recently used one goes first.

@@ -8,7 +8,8 @@
 //! start-up (tens of milliseconds) again. The snapshot is compiled and cached on disk like the
 //! other runtimes, keyed by the driver's bytes and the installed standard library.
 //!
-//! What the snapshot holds is decided by the driver; how a run is set up is in `engine`.
+//! What the snapshot holds is decided by the driver; how a run is set up is in `program` and
+//! `run`.
 
 use std::{
     path::Path,
@@ -24,7 +25,8 @@ use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
 
 use crate::{
     cache,
-    engine::{GuestState, deterministic_wasi, guest_linker},
+    guest::{GuestState, guest_linker},
+    wasi::deterministic_wasi,
 };
 
 /// The driver module, relative to the Python runtime directory.
@@ -145,7 +147,7 @@ fn make_snapshot(driver: &[u8], stdlib: &Path) -> anyhow::Result<Vec<u8>> {
         Instant::now() + Duration::from_secs(3600),
     );
     let mut store = Store::new(&engine, state);
-    store.limiter(|state| state.limiter());
+    store.limiter(|state| &mut state.limiter);
 
     let instance = linker.instantiate(&mut store, &module)?;
     for name in ["_initialize", "joust_initialize"] {

@@ -1,6 +1,9 @@
 use joust_common::{Language, execution::Verdict};
 
-use crate::{assert_verdict, execute, sum_tests, verdict};
+use crate::{
+    assert_exits_with, assert_memory_bomb_is_mle, assert_verdict, compile_error, execute,
+    sum_tests, verdict,
+};
 
 const SUM: &str = r#"#include <stdio.h>
 int main(void) { long long a, b; scanf("%lld %lld", &a, &b); printf("%lld\n", a + b); return 0; }
@@ -49,15 +52,9 @@ fn run_all_reports_every_test() {
 
 #[test]
 fn syntax_error_is_a_compile_error_with_the_message() {
-    let response = verdict(Language::C, "int main(void) { return 0 }");
-    assert_verdict(&response, Verdict::CE);
-    let message = response.compile_output.expect("compiler output");
+    let message = compile_error(Language::C, "int main(void) { return 0 }");
     assert!(message.contains("main.c"), "{message}");
     assert!(message.contains("expected ';'"), "{message}");
-    assert!(
-        !message.contains("/job-"),
-        "host paths are hidden: {message}"
-    );
 }
 
 #[test]
@@ -85,16 +82,12 @@ int main(void) {
         *block = (char *)head; head = block; n++;
     }
 }"#;
-    let response = execute(Language::C, source, sum_tests(), 2_000, 32);
-    assert_verdict(&response, Verdict::MLE);
-    assert!(response.tests[0].memory_bytes <= 32 << 20);
+    assert_memory_bomb_is_mle(Language::C, source, 2_000, 32);
 }
 
 #[test]
 fn non_zero_exit_and_traps_are_runtime_errors() {
-    let exit = verdict(Language::C, "int main(void) { return 7; }");
-    assert_verdict(&exit, Verdict::RTE);
-    assert_eq!(exit.tests[0].exit_code, Some(7));
+    assert_exits_with(Language::C, "int main(void) { return 7; }", 7);
 
     let trap = verdict(
         Language::C,

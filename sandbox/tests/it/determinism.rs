@@ -3,9 +3,7 @@
 use joust_common::Language;
 use joust_sandbox::{RunLimits, Termination};
 
-use crate::sandbox;
-
-const FUEL_PER_MS: u64 = 1_000_000;
+use crate::{FUEL_PER_MS, sandbox};
 
 fn limits(time_limit_ms: u64) -> RunLimits {
     RunLimits {

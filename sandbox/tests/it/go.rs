@@ -1,6 +1,6 @@
 use joust_common::{Language, execution::Verdict};
 
-use crate::{assert_verdict, execute, sum_tests, verdict};
+use crate::{assert_exits_with, assert_memory_bomb_is_mle, assert_verdict, compile_error, verdict};
 
 const SUM: &str = r#"package main
 
@@ -36,21 +36,17 @@ fn wrong_go_output_is_wa() {
 #[test]
 fn go_compile_errors_show_the_message_without_host_paths() {
     // An unused import is an error in Go, not a warning.
-    let response = verdict(
+    let message = compile_error(
         Language::Go,
         "package main\n\nimport \"os\"\n\nfunc main() {}\n",
     );
-    assert_verdict(&response, Verdict::CE);
-    let message = response.compile_output.expect("compiler output");
     assert!(message.contains("main.go"), "{message}");
     assert!(
         message.contains("\"os\" imported and not used"),
         "{message}"
     );
-    assert!(!message.contains("/job"), "{message}");
 
-    let response = verdict(Language::Go, "package main\nfunc main() { x := }\n");
-    assert_verdict(&response, Verdict::CE);
+    compile_error(Language::Go, "package main\nfunc main() { x := }\n");
 }
 
 #[test]
@@ -77,9 +73,7 @@ func main() {
 	}
 }
 "#;
-    let response = execute(Language::Go, source, sum_tests(), 2_000, 32);
-    assert_verdict(&response, Verdict::MLE);
-    assert!(response.tests[0].memory_bytes <= 32 << 20);
+    assert_memory_bomb_is_mle(Language::Go, source, 2_000, 32);
 }
 
 #[test]
@@ -94,14 +88,10 @@ func main() {
 	println(a[i])
 }
 "#;
-    let response = verdict(Language::Go, source);
-    assert_verdict(&response, Verdict::RTE);
-    assert_eq!(response.tests[0].exit_code, Some(2));
-
-    let exit = verdict(
+    assert_exits_with(Language::Go, source, 2);
+    assert_exits_with(
         Language::Go,
         "package main\n\nimport \"os\"\n\nfunc main() { os.Exit(7) }\n",
+        7,
     );
-    assert_verdict(&exit, Verdict::RTE);
-    assert_eq!(exit.tests[0].exit_code, Some(7));
 }

@@ -1,6 +1,6 @@
 use joust_common::{Language, execution::Verdict};
 
-use crate::{assert_verdict, execute, sum_tests, verdict};
+use crate::{assert_exits_with, assert_memory_bomb_is_mle, assert_verdict, verdict};
 
 const SUM: &str = r#"const [a, b] = std.in.readAsString().trim().split(/\s+/).map(BigInt);
 console.log(String(a + b));
@@ -27,15 +27,12 @@ fn infinite_loop_is_tle() {
 #[test]
 fn memory_bomb_is_mle() {
     let source = "const keep = []; for (;;) keep.push(new Array(1 << 16).fill(1.5));";
-    let response = execute(Language::JavaScript, source, sum_tests(), 5_000, 48);
-    assert_verdict(&response, Verdict::MLE);
+    assert_memory_bomb_is_mle(Language::JavaScript, source, 5_000, 48);
 }
 
 #[test]
 fn uncaught_exception_is_a_runtime_error() {
-    let response = verdict(Language::JavaScript, "throw new Error('boom')");
-    assert_verdict(&response, Verdict::RTE);
-    assert_eq!(response.tests[0].exit_code, Some(1));
+    assert_exits_with(Language::JavaScript, "throw new Error('boom')", 1);
 }
 
 #[test]

@@ -19,25 +19,23 @@ use joust_common::{
 };
 use joust_sandbox::{Sandbox, SandboxConfig};
 
-fn cache_path(var: &str, default: &str) -> PathBuf {
-    std::env::var(var)
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default))
-}
+/// C's fuel per millisecond in every test: the determinism tests count fuel.
+pub const FUEL_PER_MS: u64 = 1_000_000;
 
-/// One sandbox for the whole test binary, as in the executor.
+/// One sandbox for the whole test binary, as in the executor: configured by the `JOUST_*`
+/// variables, with relative directories (the defaults among them) under the workspace,
+/// wherever the test runs from.
 pub fn sandbox() -> &'static Sandbox {
     static SANDBOX: OnceLock<Sandbox> = OnceLock::new();
     SANDBOX.get_or_init(|| {
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let config = SandboxConfig::from_env().expect("the JOUST_* variables are valid");
         Sandbox::new(SandboxConfig {
-            runtime_dir: cache_path("JOUST_RUNTIME_DIR", "../.cache/runtimes"),
-            cache_dir: cache_path("JOUST_SANDBOX_CACHE_DIR", "../.cache/sandbox"),
-            clang: PathBuf::from("clang-19"),
-            rustc: PathBuf::from("/usr/bin/rustc"),
-            bwrap: PathBuf::from("bwrap"),
-            fuel_per_ms: 1_000_000,
+            runtime_dir: workspace.join(&config.runtime_dir),
+            cache_dir: workspace.join(&config.cache_dir),
+            fuel_per_ms: FUEL_PER_MS,
             max_concurrent_runs: 4,
-            max_memory_bytes: 512 << 20,
+            ..config
         })
         .expect("the sandbox starts (run `make runtimes` first)")
     })
@@ -81,6 +79,48 @@ pub fn verdict(language: Language, source: &str) -> ExecutionResponse {
 
 pub fn assert_verdict(response: &ExecutionResponse, expected: Verdict) {
     assert_eq!(response.verdict, expected, "{response:#?}");
+}
+
+/// Judges `source` and expects a compile error, whose message it returns: it names the file
+/// as the contestant knows it, never a path of the jail.
+pub fn compile_error(language: Language, source: &str) -> String {
+    let response = verdict(language, source);
+    assert_verdict(&response, Verdict::CE);
+    let message = response.compile_output.expect("compiler output");
+    assert!(
+        !message.contains("/job"),
+        "host paths are hidden: {message}"
+    );
+    message
+}
+
+/// Judges `source` and expects it to fail its first test with exit code `code` (RTE).
+pub fn assert_exits_with(language: Language, source: &str, code: i32) {
+    let response = verdict(language, source);
+    assert_verdict(&response, Verdict::RTE);
+    assert_eq!(response.tests[0].exit_code, Some(code), "{response:#?}");
+}
+
+/// Runs `source`, which allocates without end, under `memory_limit_mb`, and expects MLE with
+/// a peak within the limit.
+pub fn assert_memory_bomb_is_mle(
+    language: Language,
+    source: &str,
+    time_limit_ms: u64,
+    memory_limit_mb: u64,
+) {
+    let response = execute(
+        language,
+        source,
+        sum_tests(),
+        time_limit_ms,
+        memory_limit_mb,
+    );
+    assert_verdict(&response, Verdict::MLE);
+    assert!(
+        response.tests[0].memory_bytes <= memory_limit_mb << 20,
+        "{response:#?}"
+    );
 }
 
 /// A file on the host with unguessable content, removed when dropped: no program, compiler

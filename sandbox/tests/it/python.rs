@@ -1,7 +1,10 @@
 use joust_common::{Language, execution::Verdict};
 use joust_sandbox::{RunLimits, RunOutcome, Termination};
 
-use crate::{assert_verdict, execute, sandbox, sum_tests, verdict};
+use crate::{
+    assert_exits_with, assert_memory_bomb_is_mle, assert_verdict, execute, sandbox, sum_tests,
+    verdict,
+};
 
 #[test]
 fn correct_program_is_accepted() {
@@ -26,9 +29,7 @@ fn wrong_answer() {
 
 #[test]
 fn exception_is_a_runtime_error() {
-    let response = verdict(Language::Python, "raise ValueError('boom')");
-    assert_verdict(&response, Verdict::RTE);
-    assert_eq!(response.tests[0].exit_code, Some(1));
+    assert_exits_with(Language::Python, "raise ValueError('boom')", 1);
 }
 
 #[test]
@@ -41,14 +42,12 @@ fn infinite_loop_is_tle() {
 
 #[test]
 fn memory_bomb_is_mle() {
-    let response = execute(
+    assert_memory_bomb_is_mle(
         Language::Python,
         "x = []\nwhile True:\n    x.append(' ' * 1000000)\n",
-        sum_tests(),
         5_000,
         48,
     );
-    assert_verdict(&response, Verdict::MLE);
 }
 
 #[test]
@@ -211,9 +210,8 @@ fn the_snapshot_leaves_the_memory_limit_to_the_program() {
 #[test]
 fn the_snapshot_is_cached_for_the_next_start() {
     // The first start of a sandbox on a cache directory makes the snapshot; later ones load it.
-    sandbox();
-    let cache = crate::cache_path("JOUST_SANDBOX_CACHE_DIR", "../.cache/sandbox");
-    let cached = std::fs::read_dir(&cache)
+    let cache = &sandbox().config().cache_dir;
+    let cached = std::fs::read_dir(cache)
         .unwrap()
         .filter_map(Result::ok)
         .map(|entry| entry.file_name().to_string_lossy().into_owned())

@@ -1,6 +1,6 @@
 use joust_common::{Language, execution::Verdict};
 
-use crate::{assert_verdict, execute, sum_tests, verdict};
+use crate::{assert_memory_bomb_is_mle, assert_verdict, compile_error, verdict};
 
 const SUM: &str = r#"use std::io::Read;
 fn main() {
@@ -37,8 +37,7 @@ fn infinite_loop_is_tle() {
 fn memory_bomb_is_mle() {
     let source =
         "fn main() { let mut v: Vec<Vec<u8>> = Vec::new(); loop { v.push(vec![1u8; 1 << 20]); } }";
-    let response = execute(Language::Rust, source, sum_tests(), 2_000, 48);
-    assert_verdict(&response, Verdict::MLE);
+    assert_memory_bomb_is_mle(Language::Rust, source, 2_000, 48);
 }
 
 #[test]
@@ -49,9 +48,7 @@ fn panic_is_a_runtime_error() {
 
 #[test]
 fn type_error_is_a_compile_error() {
-    let response = verdict(Language::Rust, "fn main() { let x: i32 = \"no\"; }");
-    assert_verdict(&response, Verdict::CE);
-    let message = response.compile_output.unwrap_or_default();
+    let message = compile_error(Language::Rust, "fn main() { let x: i32 = \"no\"; }");
     assert!(message.contains("mismatched types"), "{message}");
     assert!(message.contains("main.rs"), "{message}");
 }

@@ -6,7 +6,10 @@
 mod metrics;
 mod routes;
 pub mod settings;
+mod span;
 mod startup;
+mod state;
 
 pub use settings::Settings;
-pub use startup::{AppState, Application, router};
+pub use startup::{Application, router};
+pub use state::AppState;

@@ -1,6 +1,7 @@
-//! Executor metrics.
+//! Executor metrics: one registry, every metric with its help text, labels bounded (language,
+//! verdict, handler, reason: never a user or a path).
 
-use joust_common::metrics::{counter_vec, histogram_vec, latency_buckets};
+use joust_common::metrics::{counter_vec, gauge, histogram_vec, latency_buckets};
 use prometheus::{HistogramVec, IntCounterVec, IntGauge, Registry};
 
 #[derive(Clone)]
@@ -21,16 +22,12 @@ pub struct Metrics {
 impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
-        let in_flight = IntGauge::new(
-            "executions_in_flight",
-            "Execution requests holding a run slot (compiling or running) on this executor.",
-        )
-        .expect("metric definition is valid");
-        registry
-            .register(Box::new(in_flight.clone()))
-            .expect("metric is registered once");
         Self {
-            in_flight,
+            in_flight: gauge(
+                &registry,
+                "executions_in_flight",
+                "Execution requests holding a run slot (compiling or running) on this executor.",
+            ),
             executions: counter_vec(
                 &registry,
                 "executions_total",

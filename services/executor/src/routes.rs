@@ -1,11 +1,14 @@
-//! `POST /v1/executions` and `GET /v1/languages`.
+//! `POST /v1/executions` and `GET /v1/languages`: the handlers and their error type.
+//!
+//! Judging itself is the sandbox's; the request's span is built in `span`, the metrics it
+//! updates are defined in `metrics`.
 
 use std::time::Instant;
 
 use axum::{
     Json,
     extract::State,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use joust_common::{
@@ -15,8 +18,9 @@ use joust_common::{
 
 use joust_sandbox::LanguageInfo;
 use serde::Serialize;
+use tracing::{Instrument, Span};
 
-use crate::AppState;
+use crate::{span::execution_span, state::AppState};
 
 /// The body of `GET /v1/languages`.
 #[derive(Debug, Serialize)]
@@ -68,9 +72,22 @@ impl IntoResponse for ExecutionError {
     }
 }
 
+/// Judges one request. Runs in the request's span ([`execution_span`]), so every line logged
+/// while judging it, here and in the sandbox, carries its language and correlation ids.
 pub async fn create_execution(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<ExecutionRequest>,
+) -> Response {
+    let span = execution_span(&headers, request.language);
+    let result = execute(state, request).instrument(span.clone()).await;
+    // An internal error is logged as it becomes a response: in the span too.
+    span.in_scope(|| result.into_response())
+}
+
+async fn execute(
+    state: AppState,
+    request: ExecutionRequest,
 ) -> Result<Json<ExecutionResponse>, ExecutionError> {
     let _timer = state
         .metrics
@@ -100,19 +117,22 @@ pub async fn create_execution(
     let language = request.language;
     let started = Instant::now();
     let sandbox = state.sandbox.clone();
+    // The sandbox logs from a blocking thread: it carries the request's span there.
+    let span = Span::current();
     state.metrics.in_flight.inc();
     let response = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        sandbox.execute(&request)
+        span.in_scope(|| sandbox.execute(&request))
     })
     .await;
     state.metrics.in_flight.dec();
     let response = response.map_err(|e| ExecutionError::Internal(e.to_string()))?;
+    let elapsed = started.elapsed();
     state
         .metrics
         .execution_duration
         .with_label_values(&[language.as_str()])
-        .observe(started.elapsed().as_secs_f64());
+        .observe(elapsed.as_secs_f64());
     state
         .metrics
         .executions
@@ -121,5 +141,11 @@ pub async fn create_execution(
     if response.verdict == Verdict::IE {
         tracing::warn!(language = %language, "execution ended in an internal error");
     }
+    tracing::info!(
+        verdict = response.verdict.as_str(),
+        tests = response.tests.len(),
+        duration_ms = elapsed.as_millis() as u64,
+        "execution finished"
+    );
     Ok(Json(response))
 }

@@ -1,29 +1,19 @@
-//! Building and running the executor.
+//! Building and running the executor: the router and the listener.
+//!
+//! The handlers are in `routes`, the state they share in `state`, the settings in `settings`.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     routing::{get, post},
 };
-use joust_common::ops;
-use joust_sandbox::{LanguageInfo, Sandbox};
+use joust_common::{http, ops};
+use joust_sandbox::Sandbox;
 use tokio::{net::TcpListener, sync::Semaphore};
 
-use crate::{Settings, metrics::Metrics, routes};
-
-/// Shared by every request. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub sandbox: Sandbox,
-    /// One permit per run slot.
-    pub slots: Arc<Semaphore>,
-    pub queue_timeout: Duration,
-    pub metrics: Metrics,
-    /// What `GET /v1/languages` answers; fixed for the life of the process.
-    pub languages: Arc<Vec<LanguageInfo>>,
-}
+use crate::{metrics::Metrics, routes, settings::Settings, state::AppState};
 
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let readiness: ops::ReadinessCheck = Arc::new(|| Box::pin(async { Ok(()) }));
@@ -60,8 +50,7 @@ impl Application {
             metrics: Metrics::new(),
             languages: Arc::new(languages),
         };
-        let listener = TcpListener::bind((settings.common.host.as_str(), settings.port)).await?;
-        let port = listener.local_addr()?.port();
+        let (listener, port) = http::bind(&settings.common.host, settings.port).await?;
         Ok(Self {
             port,
             listener,

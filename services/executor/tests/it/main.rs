@@ -1,8 +1,9 @@
 //! The executor over real HTTP, with the real sandbox.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use joust_executor::{Application, Settings};
+use joust_sandbox::SandboxConfig;
 use serde_json::{Value, json};
 
 pub struct TestApp {
@@ -10,10 +11,32 @@ pub struct TestApp {
     pub http: reqwest::Client,
 }
 
+/// The sandbox as the `JOUST_*` variables configure it; relative directories (the defaults
+/// among them) are the workspace's, wherever the test runs from.
+fn sandbox_config() -> SandboxConfig {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config = SandboxConfig::from_env().expect("the JOUST_* variables are valid");
+    SandboxConfig {
+        runtime_dir: workspace.join(&config.runtime_dir),
+        cache_dir: workspace.join(&config.cache_dir),
+        ..config
+    }
+}
+
+/// Starts the executor on a free loopback port with `max_concurrent_runs` run slots and a
+/// 1 MiB body limit.
 pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> TestApp {
-    let app = Application::build(Settings::for_tests(max_concurrent_runs, queue_timeout))
-        .await
-        .expect("executor starts");
+    let settings = Settings {
+        port: 0,
+        sandbox: SandboxConfig {
+            max_concurrent_runs,
+            ..sandbox_config()
+        },
+        queue_timeout,
+        max_body_bytes: 1 << 20,
+        ..Settings::default()
+    };
+    let app = Application::build(settings).await.expect("executor starts");
     let url = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {
@@ -23,16 +46,17 @@ pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> Tes
 }
 
 impl TestApp {
-    /// The whole `/metrics` page.
-    async fn metrics_text(&self) -> String {
+    async fn get(&self, path: &str) -> reqwest::Response {
         self.http
-            .get(format!("{}/metrics", self.url))
+            .get(format!("{}{path}", self.url))
             .send()
             .await
             .unwrap()
-            .text()
-            .await
-            .unwrap()
+    }
+
+    /// The whole `/metrics` page.
+    async fn metrics_text(&self) -> String {
+        self.get("/metrics").await.text().await.unwrap()
     }
 
     /// The value of an unlabelled metric on `/metrics` (0 when absent).
@@ -45,13 +69,22 @@ impl TestApp {
     }
 
     async fn execute(&self, body: &Value) -> (u16, Option<String>, Value) {
-        let response = self
+        self.execute_with_headers(body, &[]).await
+    }
+
+    async fn execute_with_headers(
+        &self,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> (u16, Option<String>, Value) {
+        let mut request = self
             .http
             .post(format!("{}/v1/executions", self.url))
-            .json(body)
-            .send()
-            .await
-            .unwrap();
+            .json(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.unwrap();
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -94,6 +127,34 @@ async fn judges_a_python_program_and_counts_it() {
         metrics.contains("execution_duration_seconds_bucket"),
         "{metrics}"
     );
+}
+
+#[tokio::test]
+async fn correlation_headers_never_change_the_answer() {
+    let app = spawn_app(1, Duration::from_secs(5)).await;
+    let request = sum_request("python", "print(sum(map(int, input().split())))");
+    for headers in [
+        [
+            (
+                "x-joust-submission-id",
+                "6f1c1c2e-7f0a-4c38-9d7e-2b1b8f1f4a01",
+            ),
+            ("x-joust-battle-id", "0b9a4a7e-3c1d-4d2e-8f5a-6e7d8c9b0a12"),
+            ("x-joust-user-id", "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f"),
+        ],
+        [
+            ("x-joust-submission-id", "not-a-uuid"),
+            ("x-joust-battle-id", ""),
+            ("x-joust-user-id", "{\"forged\": true}"),
+        ],
+    ] {
+        let (status, _, body) = app.execute_with_headers(&request, &headers).await;
+        assert_eq!(
+            (status, body["verdict"].as_str()),
+            (200, Some("AC")),
+            "{body}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -192,12 +253,7 @@ async fn a_full_executor_answers_429_with_retry_after() {
 #[tokio::test]
 async fn lists_every_language_with_toolchain_limits_and_caveats() {
     let app = spawn_app(1, Duration::from_secs(5)).await;
-    let response = app
-        .http
-        .get(format!("{}/v1/languages", app.url))
-        .send()
-        .await
-        .unwrap();
+    let response = app.get("/v1/languages").await;
     assert_eq!(response.status().as_u16(), 200);
     let body: Value = response.json().await.unwrap();
     let languages = body["languages"].as_array().expect("a list");
