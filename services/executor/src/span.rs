@@ -5,16 +5,9 @@
 //! (never used to decide anything). What is logged inside the span is decided by `routes`.
 
 use axum::http::HeaderMap;
-use joust_common::Language;
+use joust_common::{Language, execution::trace_headers};
 use tracing::{Span, field::Empty};
 use uuid::Uuid;
-
-/// The submission being judged.
-pub const SUBMISSION_ID_HEADER: &str = "x-joust-submission-id";
-/// The battle the submission belongs to.
-pub const BATTLE_ID_HEADER: &str = "x-joust-battle-id";
-/// The player who submitted it.
-pub const USER_ID_HEADER: &str = "x-joust-user-id";
 
 /// The span of one execution request: its language, and each id header that holds a UUID as
 /// the fields `submission_id`, `battle_id` and `user_id` (the names every service logs them
@@ -28,9 +21,9 @@ pub fn execution_span(headers: &HeaderMap, language: Language) -> Span {
         user_id = Empty,
     );
     for (field, header) in [
-        ("submission_id", SUBMISSION_ID_HEADER),
-        ("battle_id", BATTLE_ID_HEADER),
-        ("user_id", USER_ID_HEADER),
+        ("submission_id", trace_headers::SUBMISSION_ID),
+        ("battle_id", trace_headers::BATTLE_ID),
+        ("user_id", trace_headers::USER_ID),
     ] {
         if let Some(id) = uuid_header(headers, header) {
             span.record(field, tracing::field::display(id));
@@ -94,9 +87,9 @@ mod tests {
         let user = Uuid::new_v4();
         let mut headers = HeaderMap::new();
         for (name, id) in [
-            (SUBMISSION_ID_HEADER, submission),
-            (BATTLE_ID_HEADER, battle),
-            (USER_ID_HEADER, user),
+            (trace_headers::SUBMISSION_ID, submission),
+            (trace_headers::BATTLE_ID, battle),
+            (trace_headers::USER_ID, user),
         ] {
             headers.insert(name, HeaderValue::from_str(&id.to_string()).unwrap());
         }
@@ -111,9 +104,9 @@ mod tests {
     #[test]
     fn anything_but_a_uuid_is_ignored() {
         let mut headers = HeaderMap::new();
-        headers.insert(SUBMISSION_ID_HEADER, HeaderValue::from_static("42"));
+        headers.insert(trace_headers::SUBMISSION_ID, HeaderValue::from_static("42"));
         headers.insert(
-            BATTLE_ID_HEADER,
+            trace_headers::BATTLE_ID,
             HeaderValue::from_static("\"}, \"user_id\": \"forged"),
         );
         let span = &log_line(&headers)["span"];
