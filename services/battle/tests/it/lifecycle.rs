@@ -23,6 +23,15 @@ async fn outcome(app: &TestApp, battle_id: Uuid) -> (BattleStatus, Option<Outcom
         .unwrap()
 }
 
+/// The kinds of the battle's events, in order, as `player` reads them back.
+async fn kinds(app: &TestApp, player: &Player, battle_id: Uuid) -> Vec<EventKind> {
+    app.log(player, battle_id)
+        .await
+        .iter()
+        .map(|e| e.kind)
+        .collect()
+}
+
 async fn wait_until_finished(app: &TestApp, battle_id: Uuid, within: Duration) {
     let deadline = Instant::now() + within;
     while outcome(app, battle_id).await.0 != BattleStatus::Finished {
@@ -122,12 +131,7 @@ async fn resigning_gives_the_opponent_the_win() {
         outcome(&app, battle.battle_id).await,
         (BattleStatus::Finished, Some(Outcome::Forfeit), Some(bo.id))
     );
-    let log = app
-        .log(&bo, battle.battle_id)
-        .await
-        .iter()
-        .map(|e| e.kind)
-        .collect::<Vec<_>>();
+    let log = kinds(&app, &bo, battle.battle_id).await;
     assert_eq!(log, [EventKind::BattleCreated, EventKind::BattleFinished]);
     let missing = app.resign(&ada, Uuid::new_v4()).await;
     assert!(matches!(missing, Err(ApiError::BattleNotFound)));
@@ -168,7 +172,8 @@ async fn both_players_asking_for_a_rematch_get_one_battle() {
         "{results:?}"
     );
     let (key, problem): (String, Uuid) =
-        sqlx::query_as("SELECT pairing_key, problem_id FROM battles WHERE status <> 'finished'")
+        sqlx::query_as("SELECT pairing_key, problem_id FROM battles WHERE status <> $1")
+            .bind(BattleStatus::Finished)
             .fetch_one(&app.stores.pool)
             .await
             .unwrap();
@@ -224,12 +229,7 @@ async fn a_seat_is_held_through_the_grace_period_and_forfeited_after_it() {
         outcome(&app, battle.battle_id).await,
         (BattleStatus::Finished, Some(Outcome::Forfeit), Some(bo.id))
     );
-    let log = app
-        .log(&bo, battle.battle_id)
-        .await
-        .iter()
-        .map(|e| e.kind)
-        .collect::<Vec<_>>();
+    let log = kinds(&app, &bo, battle.battle_id).await;
     assert_eq!(
         log,
         [
