@@ -59,12 +59,14 @@ sqlx-database: services $(SQLX)
 ## Regenerates `.sqlx/` after a query or a migration changed.
 sqlx-prepare: sqlx-database
 	$(CARGO_SQLX) prepare --workspace
+	infra/dev/sqlx-database.sh --drop "$(SQLX_DATABASE_URL)"
 
 ## Formatting, clippy with warnings as errors, and the query metadata against the migrations.
 lint: sqlx-database
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO_SQLX) prepare --workspace --check
+	infra/dev/sqlx-database.sh --drop "$(SQLX_DATABASE_URL)"
 
 ## Benchmarks: fuel calibration per language, then the executor over HTTP (results in
 ## docs/benchmarks.md). Measures a release build of the executor, which run.sh builds (the
