@@ -96,12 +96,6 @@ impl AppState {
     /// Publishes committed events to every instance, for `players` and the battle's
     /// spectators.
     pub async fn publish(&self, players: &[Uuid], events: &[BattleEvent]) {
-        let mut redis = self.redis.clone();
-        if let Err(e) =
-            battle_events::publish(&mut redis, &self.redis_prefix, players, events).await
-        {
-            // The events are in the log; clients catch up with `battle:resume`.
-            tracing::warn!(error = %e, "publishing battle events failed");
-        }
+        battle_events::publish(self.redis.clone(), &self.redis_prefix, players, events).await;
     }
 }

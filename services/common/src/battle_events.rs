@@ -19,15 +19,26 @@ pub fn channel(prefix: &str) -> String {
     format!("{prefix}battle-events")
 }
 
-/// Publishes committed events. Delivery is best effort: a client that misses one sees a gap in
-/// `seq` and resumes from the log.
+/// Publishes committed events for `players` (and the battle's spectators). Delivery is best
+/// effort: a failure is logged here and nothing else, since the events are in the log and a
+/// client that misses one sees a gap in `seq` and resumes.
 pub async fn publish(
-    redis: &mut redis::aio::ConnectionManager,
+    mut redis: redis::aio::ConnectionManager,
     prefix: &str,
     players: &[Uuid],
     events: &[BattleEvent],
+) {
+    if let Err(e) = publish_each(&mut redis, &channel(prefix), players, events).await {
+        tracing::warn!(error = %e, "publishing battle events failed");
+    }
+}
+
+async fn publish_each(
+    redis: &mut redis::aio::ConnectionManager,
+    channel: &str,
+    players: &[Uuid],
+    events: &[BattleEvent],
 ) -> redis::RedisResult<()> {
-    let channel = channel(prefix);
     for event in events {
         let payload = serde_json::to_string(&PublishedEvent {
             players: players.to_vec(),
@@ -35,7 +46,7 @@ pub async fn publish(
         })
         .expect("events serialize");
         redis::cmd("PUBLISH")
-            .arg(&channel)
+            .arg(channel)
             .arg(payload)
             .query_async::<i64>(redis)
             .await?;

@@ -296,7 +296,16 @@ async fn judge_once(state: &JudgeState, submission_id: Uuid, started: Instant) -
             match crate::apply::mark_delayed(&state.pool, &submission, state.executors.retry_in())
                 .await
             {
-                Ok(Some(event)) => publish(state, &submission, &[event]).await,
+                Ok(Some(event)) => {
+                    let players = &submission.players;
+                    battle_events::publish(
+                        state.redis.clone(),
+                        &state.redis_prefix,
+                        players,
+                        &[event],
+                    )
+                    .await;
+                }
                 Ok(None) => {}
                 Err(db) => return Attempt::Failed(db.to_string()),
             }
@@ -323,7 +332,8 @@ async fn record(
     if events.is_empty() {
         return Attempt::Done("duplicate");
     }
-    publish(state, submission, &events).await;
+    let players = &submission.players;
+    battle_events::publish(state.redis.clone(), &state.redis_prefix, players, &events).await;
     state
         .metrics
         .judge_duration
@@ -365,19 +375,5 @@ async fn dead_letter(
     match record(state, submission, &response, Instant::now()).await {
         Attempt::Done(_) => Attempt::Done("dead_lettered"),
         other => other,
-    }
-}
-
-async fn publish(
-    state: &JudgeState,
-    submission: &SubmissionForJudging,
-    events: &[joust_common::domain::BattleEvent],
-) {
-    let mut redis = state.redis.clone();
-    if let Err(e) =
-        battle_events::publish(&mut redis, &state.redis_prefix, &submission.players, events).await
-    {
-        // The events are in the log; players catch up through `battle:resume`.
-        tracing::warn!(error = %e, "publishing battle events failed");
     }
 }

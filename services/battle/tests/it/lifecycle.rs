@@ -199,17 +199,13 @@ async fn a_seat_is_held_through_the_grace_period_and_forfeited_after_it() {
         .await
         .unwrap();
 
+    let leaves = || presence::grace::disconnected(&app.state, ada.id);
+    let comes_back = || presence::grace::connected(&app.state, ada.id);
     // Back within the grace period: the seat is kept.
-    presence::grace::disconnected(&app.state, ada.id)
-        .await
-        .unwrap();
-    presence::grace::connected(&app.state, ada.id)
-        .await
-        .unwrap();
+    leaves().await.unwrap();
+    comes_back().await.unwrap();
     // A second connection while nothing is held is not a reconnect.
-    presence::grace::connected(&app.state, ada.id)
-        .await
-        .unwrap();
+    comes_back().await.unwrap();
     assert_eq!(app.metric("reconnects_total").await, 1.0);
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     assert_eq!(
@@ -218,12 +214,8 @@ async fn a_seat_is_held_through_the_grace_period_and_forfeited_after_it() {
     );
 
     // Gone for good: the opponent wins, once, although disconnects are reported twice.
-    presence::grace::disconnected(&app.state, ada.id)
-        .await
-        .unwrap();
-    presence::grace::disconnected(&app.state, ada.id)
-        .await
-        .unwrap();
+    leaves().await.unwrap();
+    leaves().await.unwrap();
     wait_until_finished(&app, battle.battle_id, Duration::from_secs(5)).await;
     assert_eq!(
         outcome(&app, battle.battle_id).await,

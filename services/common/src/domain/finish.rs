@@ -133,28 +133,17 @@ pub async fn finish_battle(
     )
     .execute(&mut *conn)
     .await?;
-    let data = match ending {
-        Ending::Accepted { submission_id, .. } => FinishedData {
-            winner_id: winner,
-            outcome,
-            submission_id: Some(submission_id),
-            loser_id: None,
-            reason: None,
-        },
-        Ending::Forfeit { loser, reason } => FinishedData {
-            winner_id: winner,
-            outcome,
-            submission_id: None,
-            loser_id: Some(loser),
-            reason: Some(reason.as_str()),
-        },
-        Ending::Draw { reason } => FinishedData {
-            winner_id: None,
-            outcome,
-            submission_id: None,
-            loser_id: None,
-            reason: Some(reason.as_str()),
-        },
+    let (submission_id, loser_id, reason) = match ending {
+        Ending::Accepted { submission_id, .. } => (Some(submission_id), None, None),
+        Ending::Forfeit { loser, reason } => (None, Some(loser), Some(reason.as_str())),
+        Ending::Draw { reason } => (None, None, Some(reason.as_str())),
+    };
+    let data = FinishedData {
+        winner_id: winner,
+        outcome,
+        submission_id,
+        loser_id,
+        reason,
     };
     let data = serde_json::to_value(&data).expect("event data serializes");
     let event = events::append(conn, battle_id, EventKind::BattleFinished, data).await?;
