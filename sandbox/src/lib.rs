@@ -5,14 +5,8 @@
 //! One [`Sandbox`] per process owns the `Engine`, the precompiled language runtimes and the
 //! epoch ticker; every run gets a fresh `Store`.
 //!
-//! The modules, from the top down (each uses only modules below it):
-//! - `languages`, `judging`: the language catalogue, and a whole request judged;
-//! - `sandbox`: the [`Sandbox`], turning submissions into [`Program`]s and running them;
-//! - `run`, `program`: one run in a fresh `Store`, and how a program is started;
-//! - `python`, `prepared`, `compile`: the pre-initialized CPython, the in-memory cache of
-//!   prepared submissions, the compilers in their jail;
-//! - `engine`, `guest`: the shared engine and epoch ticker, the host side of one guest;
-//! - `wasi`, `limiter`, `config`, `fuel`, `checker`, `jail`, `judge_files`, `cache`: leaves.
+//! The modules, from the top down (each uses only modules below it), are listed in the
+//! module map of `docs/architecture.md`, which a test keeps in step with this tree.
 
 mod cache;
 mod checker;

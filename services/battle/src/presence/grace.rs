@@ -79,7 +79,7 @@ async fn append_if_active(
     )
     .fetch_optional(&mut *tx)
     .await?;
-    if !matches!(status, Some(s) if s != BattleStatus::Finished) {
+    if status.is_none_or(|s| s == BattleStatus::Finished) {
         return Ok(None);
     }
     let event = domain::events::append(&mut tx, battle_id, kind, data).await?;
