@@ -9,6 +9,7 @@
 //! `outbox`).
 
 use chrono::{DateTime, Utc};
+use joust_common::domain::BattleStatus;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use socketioxide::extract::SocketRef;
@@ -134,7 +135,7 @@ async fn players_of(
     if !players.contains(&player.id) {
         return Err(ApiError::NotAParticipant);
     }
-    if snapshot.status == joust_common::domain::BattleStatus::Finished {
+    if snapshot.status == BattleStatus::Finished {
         return Err(ApiError::BattleFinished);
     }
     Ok(players)

@@ -74,7 +74,7 @@ mod tests {
             .with_writer(move || writer.clone())
             .finish();
         tracing::subscriber::with_default(subscriber, || {
-            execution_span(headers, Language::Python).in_scope(|| tracing::info!("finished"));
+            execution_span(headers, Language::Python).in_scope(|| tracing::info!("judged"));
         });
         let bytes = captured.0.lock().unwrap().clone();
         serde_json::from_slice(&bytes).expect("one JSON line")
