@@ -113,6 +113,11 @@ impl Application {
         self.state.clone()
     }
 
+    /// The Socket.IO server, for asking it about sockets directly in tests.
+    pub fn io(&self) -> Io {
+        self.io.clone()
+    }
+
     /// Serves until SIGINT/SIGTERM, then drains (see [`drain`]) and stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(port = self.port, "battle service listening");

@@ -280,3 +280,20 @@ async fn a_battle_is_not_drawn_while_a_submission_made_in_time_awaits_its_verdic
     wait_until_finished(&app, battle.battle_id, Duration::from_secs(10)).await;
     assert_eq!(outcome(&app, battle.battle_id).await.1, Some(Outcome::Draw));
 }
+
+#[tokio::test]
+async fn presence_says_when_it_cannot_know_and_callers_fall_back() {
+    let app = spawn_app(Duration::from_secs(30)).await;
+    let user = Uuid::new_v4();
+    // Nobody connected: every instance answers, with no socket.
+    let sockets = presence::sockets_of(&app.io, user).await.unwrap();
+    assert!(sockets.is_empty());
+    // A closing instance cannot ask: an error, never a silent "not connected".
+    app.io.close().await;
+    let closing = presence::sockets_of(&app.io, user).await;
+    assert!(
+        matches!(closing, Err(presence::PresenceUnknown::Closing)),
+        "{closing:?}"
+    );
+    assert!(presence::local_sockets_of(&app.io, user).is_empty());
+}

@@ -11,13 +11,14 @@ mod snapshot;
 
 use std::time::Duration;
 
-use joust_battle::{AppState, Application, Settings, auth::Player};
+use joust_battle::{AppState, Application, Settings, auth::Player, state::Io};
 use joust_common::{domain::BattleEvent, testing::TestStores};
 use uuid::Uuid;
 
 pub struct TestApp {
     pub url: String,
     pub state: AppState,
+    pub io: Io,
     pub http: reqwest::Client,
     pub stores: TestStores,
 }
@@ -47,11 +48,12 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
         .await
         .expect("battle service starts");
     let url = format!("http://127.0.0.1:{}", app.port());
-    let state = app.state();
+    let (state, io) = (app.state(), app.io());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         url,
         state,
+        io,
         http: reqwest::Client::new(),
         stores,
     }
