@@ -108,19 +108,21 @@ impl Jail {
                 args.extend(["--symlink".into(), target.into(), top.into()]);
             }
         }
-        for (source, destination) in bind_plan(&paths)? {
-            args.extend(["--ro-bind".into(), source.into(), destination.into()]);
-        }
-        if let Some(exe) = &toolchain.proc_self_exe {
-            args.extend(["--symlink".into(), exe.into(), "/proc/self/exe".into()]);
-        }
-        // Compilers put their object files in /tmp: it may grow as large as one file may.
+        // Compilers put their object files in /tmp: it may grow as large as one file may. It
+        // is mounted before the toolchain, so that a toolchain installed under the host's /tmp
+        // (a checkout there) is bound on top of it instead of hidden by it.
         args.extend([
             "--size".into(),
             limits.file_bytes.to_string().into(),
             "--tmpfs".into(),
             "/tmp".into(),
         ]);
+        for (source, destination) in bind_plan(&paths)? {
+            args.extend(["--ro-bind".into(), source.into(), destination.into()]);
+        }
+        if let Some(exe) = &toolchain.proc_self_exe {
+            args.extend(["--symlink".into(), exe.into(), "/proc/self/exe".into()]);
+        }
         for (key, value) in &toolchain.env {
             args.extend(["--setenv".into(), key.into(), value.into()]);
         }
@@ -285,5 +287,34 @@ mod tests {
         let real = std::fs::canonicalize(&dir).unwrap();
         assert_eq!(plan, vec![(real.clone(), real)]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A toolchain installed under the host's /tmp (a checkout there keeps its runtimes in
+    /// `.cache`) stays visible: the jail's own /tmp does not hide it.
+    #[test]
+    fn a_toolchain_under_the_host_tmp_is_visible_in_the_jail() {
+        let dir = std::env::temp_dir().join(format!("jail-tmp-toolchain-{}", std::process::id()));
+        let job = dir.join("job");
+        std::fs::create_dir_all(&job).unwrap();
+        std::fs::write(dir.join("tool.txt"), b"from the toolchain").unwrap();
+        let toolchain = Toolchain {
+            executables: vec![PathBuf::from("/usr/bin/cat")],
+            paths: vec![dir.join("tool.txt")],
+            ..Toolchain::default()
+        };
+        let limits = JailLimits {
+            cpu_secs: 5,
+            wall_secs: 10,
+            address_space_bytes: 1 << 30,
+            file_bytes: 1 << 20,
+        };
+        let jail = Jail::new(Path::new("bwrap"), &toolchain, limits).unwrap();
+        let real = std::fs::canonicalize(dir.join("tool.txt")).unwrap();
+        let run = jail
+            .run(&job, &[], &["/usr/bin/cat".into(), real.into_os_string()])
+            .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(run.status, JailStatus::Succeeded, "{}", run.stderr);
+        assert!(run.stderr.contains("from the toolchain"), "{}", run.stderr);
     }
 }
