@@ -2,7 +2,8 @@
 # Sandbox and executor benchmarks, side by side in one run on this machine:
 #   1. per language, the fuel calibration and the CPU slowdown of the sandbox against a native
 #      build (sandbox/benches/calibrate.rs: gcc, g++, rustc, go, python3, node);
-#   2. through a real executor's HTTP API: runs/s and p50/p99 latency of a trivial program per
+#   2. the cost of one message round trip in an interactive run (sandbox/benches/interactive.rs);
+#   3. through a real executor's HTTP API: runs/s and p50/p99 latency of a trivial program per
 #      language, compile latency per compiled language, overhead per test case
 #      (sandbox/benches/http_bench.py).
 # Usage: sandbox/benches/run.sh [--release] [REQUESTS]. `make bench-sandbox` passes --release:
@@ -34,6 +35,11 @@ echo
 echo "## CPU loop: fuel calibration and slowdown against native"
 echo
 cargo bench --quiet -p joust-sandbox --bench calibrate --profile "$profile"
+
+echo
+echo "## Interactive runs: one message round trip between validator and submission"
+echo
+cargo bench --quiet -p joust-sandbox --bench interactive --profile "$profile"
 
 cargo build --quiet -p joust-executor --profile "$profile"
 executor_bin="$target_root/$target_dir/joust-executor"

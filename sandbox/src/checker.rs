@@ -6,19 +6,15 @@ use joust_common::execution::Checker;
 
 /// Whether `actual` is an accepted answer for `expected` under `checker`.
 ///
-/// A [`Checker::Validator`] is a program, not a rule: the sandbox runs it (see
-/// `Sandbox::execute`), and this function never accepts an answer for it.
+/// A [`Checker::Validator`] or [`Checker::Interactive`] is a program, not a rule: the sandbox
+/// runs it (see `Sandbox::execute`), and this function never accepts an answer for it.
 pub fn outputs_match(checker: &Checker, expected: &[u8], actual: &[u8]) -> bool {
     match checker {
         Checker::Exact => normalize_lines(expected) == normalize_lines(actual),
-        Checker::Float { .. } => checker.float_tokens_match(expected, actual),
-        Checker::Validator(_) => false,
-        Checker::Tokens => expected
-            .split(|b| b.is_ascii_whitespace())
-            .filter(|t| !t.is_empty())
-            .eq(actual
-                .split(|b| b.is_ascii_whitespace())
-                .filter(|t| !t.is_empty())),
+        Checker::Validator(_) | Checker::Interactive(_) => false,
+        Checker::Default(_) | Checker::Tokens | Checker::Float { .. } => checker
+            .token_rule()
+            .is_some_and(|rule| rule.judge(expected, actual).is_ok()),
     }
 }
 
@@ -72,5 +68,12 @@ mod tests {
         assert!(outputs_match(&Checker::Tokens, b"1 2\n3\n", b"1\n2 3"));
         assert!(!outputs_match(&Checker::Tokens, b"1 2 3", b"1 2"));
         assert!(!outputs_match(&Checker::Tokens, b"", b"0"));
+        assert!(!outputs_match(&Checker::Tokens, b"YES", b"yes"));
+    }
+
+    #[test]
+    fn the_default_checker_is_the_formats_default_validator() {
+        assert!(outputs_match(&Checker::default(), b"YES\n", b"  yes"));
+        assert!(!outputs_match(&Checker::default(), b"1.0", b"1"));
     }
 }

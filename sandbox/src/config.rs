@@ -11,6 +11,18 @@ use joust_common::{
     settings::{SettingError, env_or, env_string},
 };
 
+use crate::jail::JailLimits;
+
+/// Default limits of every compiler run (`SandboxConfig::compile_limits` overrides them).
+pub const COMPILE_LIMITS: JailLimits = JailLimits {
+    cpu_secs: 15,
+    // Below the executor's request deadline (30 s by default), so a compile bomb ends as CE.
+    wall_secs: 20,
+    address_space_bytes: 4 << 30,
+    // Object files carry zero-initialised arrays in full: `static int a[1 << 26]` is 256 MiB.
+    file_bytes: 1 << 30,
+};
+
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     /// `JOUST_RUNTIME_DIR`: where `sandbox/runtimes/install.sh` put the language runtimes.
@@ -32,8 +44,20 @@ pub struct SandboxConfig {
     /// `JOUST_EXECUTOR_MAX_CONCURRENT`: how many programs may run at once (sizes the instance
     /// pool). Defaults to the number of cores: runs are CPU-bound.
     pub max_concurrent_runs: u32,
-    /// The largest memory limit any run may ask for: the largest a request may carry.
+    /// The largest memory limit any run may ask for: the largest a request may carry (the
+    /// executor sets it from its `JOUST_EXECUTOR_MAX_MEMORY_MB`), and what the engine reserves
+    /// per instance slot.
     pub max_memory_bytes: usize,
+    /// `JOUST_SANDBOX_DISK_CACHE_BYTES`: bound of each on-disk cache of submissions under the
+    /// cache directory (`compiled/<language>` wasm, `compiled/native` native code); the least
+    /// recently used go first.
+    pub disk_cache_bytes: u64,
+    /// `JOUST_SANDBOX_MEMORY_CACHE_BYTES`: bound of the prepared submissions kept in memory.
+    pub memory_cache_bytes: u64,
+    /// `JOUST_EXECUTOR_COMPILE_CPU_SECS`, `JOUST_EXECUTOR_COMPILE_WALL_SECS` and
+    /// `JOUST_EXECUTOR_COMPILE_MEMORY_MB`: limits of every compiler run (the file-size cap is
+    /// fixed). A compile bomb holds its run slot at most the wall limit.
+    pub compile_limits: JailLimits,
 }
 
 impl Default for SandboxConfig {
@@ -47,6 +71,9 @@ impl Default for SandboxConfig {
             fuel_per_ms: 1_000_000,
             max_concurrent_runs: std::thread::available_parallelism().map_or(2, |n| n.get() as u32),
             max_memory_bytes: (MAX_MEMORY_LIMIT_MB as usize) << 20,
+            disk_cache_bytes: 1 << 30,
+            memory_cache_bytes: 256 << 20,
+            compile_limits: COMPILE_LIMITS,
         }
     }
 }
@@ -69,6 +96,26 @@ impl SandboxConfig {
                 "JOUST_EXECUTOR_MAX_CONCURRENT",
                 default.max_concurrent_runs,
             )?,
+            disk_cache_bytes: env_or("JOUST_SANDBOX_DISK_CACHE_BYTES", default.disk_cache_bytes)?,
+            memory_cache_bytes: env_or(
+                "JOUST_SANDBOX_MEMORY_CACHE_BYTES",
+                default.memory_cache_bytes,
+            )?,
+            compile_limits: JailLimits {
+                cpu_secs: env_or(
+                    "JOUST_EXECUTOR_COMPILE_CPU_SECS",
+                    default.compile_limits.cpu_secs,
+                )?,
+                wall_secs: env_or(
+                    "JOUST_EXECUTOR_COMPILE_WALL_SECS",
+                    default.compile_limits.wall_secs,
+                )?,
+                address_space_bytes: env_or(
+                    "JOUST_EXECUTOR_COMPILE_MEMORY_MB",
+                    default.compile_limits.address_space_bytes >> 20,
+                )? << 20,
+                ..default.compile_limits
+            },
             ..default
         })
     }

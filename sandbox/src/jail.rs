@@ -7,7 +7,9 @@
 //! is built and bound one by one, so no library directory is exposed wholesale. `/proc` is not
 //! mounted at all: `/proc/self/environ`, `/proc/cpuinfo` and friends do not exist inside.
 //!
-//! CPU time, address space and file sizes are capped with `prlimit`, wall time with `timeout`.
+//! CPU time, address space and file sizes are capped with `prlimit`, wall time with `timeout`;
+//! the request's [`Stop`] kills the jail earlier. What the compiler prints is read while it
+//! runs and capped ([`crate::capture::OUTPUT_CAPTURE_BYTES`] per stream).
 //!
 //! Which toolchain and command line each language uses is in `compile`.
 
@@ -16,12 +18,18 @@ use std::{
     ffi::OsString,
     path::{Component, Path, PathBuf},
     process::{Command, Stdio},
+    time::Duration,
 };
 
 use anyhow::Context;
 
+use crate::{capture::capture, stop::Stop};
+
 /// Where the job directory (the source and the compiler's output) appears inside the jail.
 pub const JOB_DIR: &str = "/job";
+
+/// How often a waiting compile looks at its request's [`Stop`].
+const STOP_POLL: Duration = Duration::from_millis(20);
 
 /// Resource limits of one compiler run.
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +84,8 @@ pub enum JailStatus {
     /// Killed by a limit: wall time, CPU time, or a fatal signal (an allocation failing under
     /// the address-space cap usually ends in one).
     Killed,
+    /// Killed because its request ended (deadline or caller gone), not by a limit of its own.
+    Stopped,
 }
 
 impl Jail {
@@ -135,12 +145,14 @@ impl Jail {
     }
 
     /// Runs `argv` in the jail with `job_dir` mounted read-write at [`JOB_DIR`] (its working
-    /// directory) and each `(host, jail)` pair of `extra` bound read-only.
+    /// directory) and each `(host, jail)` pair of `extra` bound read-only. The whole jail is
+    /// killed when `stop` says so (the request's deadline, or its caller gone).
     pub fn run(
         &self,
         job_dir: &Path,
         extra: &[(PathBuf, &str)],
         argv: &[OsString],
+        stop: &Stop,
     ) -> std::io::Result<JailRun> {
         let limits = self.limits;
         let mut command = Command::new("timeout");
@@ -167,18 +179,44 @@ impl Jail {
             // Go's compiler prints its errors on stdout, the others on stderr: keep both.
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let output = command.output()?;
-        let status = match output.status.code() {
-            Some(0) => JailStatus::Succeeded,
+        let mut child = command.spawn()?;
+        let stdout = capture(child.stdout.take());
+        let stderr = capture(child.stderr.take());
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break Some(status);
+            }
+            if stop.is_stopped() {
+                // `timeout` is the jail's parent: bubblewrap's --die-with-parent takes the
+                // sandbox and the compiler with it.
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(STOP_POLL);
+        };
+        let (mut output, dropped_out) = stdout.join().unwrap_or_default();
+        let (err, dropped_err) = stderr.join().unwrap_or_default();
+        output.extend(err);
+        let mut text = String::from_utf8_lossy(&output).into_owned();
+        let dropped = dropped_out + dropped_err;
+        if dropped > 0 {
+            text.push_str(&format!(
+                "\n[{dropped} more bytes of compiler output omitted]"
+            ));
+        }
+        let status = match status.map(|s| s.code()) {
+            None => JailStatus::Stopped,
+            Some(Some(0)) => JailStatus::Succeeded,
             // 124/137: `timeout`; 128 + n: bubblewrap reporting a child killed by signal n
             // (SIGKILL at the CPU limit, SIGXCPU, SIGSEGV/SIGABRT when memory runs out).
-            Some(code) if code == 124 || code > 128 => JailStatus::Killed,
-            Some(_) => JailStatus::Failed,
-            None => JailStatus::Killed,
+            Some(Some(code)) if code == 124 || code > 128 => JailStatus::Killed,
+            Some(Some(_)) => JailStatus::Failed,
+            Some(None) => JailStatus::Killed,
         };
         Ok(JailRun {
             status,
-            stderr: String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned(),
+            stderr: text,
         })
     }
 }
@@ -311,10 +349,52 @@ mod tests {
         let jail = Jail::new(Path::new("bwrap"), &toolchain, limits).unwrap();
         let real = std::fs::canonicalize(dir.join("tool.txt")).unwrap();
         let run = jail
-            .run(&job, &[], &["/usr/bin/cat".into(), real.into_os_string()])
+            .run(
+                &job,
+                &[],
+                &["/usr/bin/cat".into(), real.into_os_string()],
+                &Stop::never(),
+            )
             .unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(run.status, JailStatus::Succeeded, "{}", run.stderr);
         assert!(run.stderr.contains("from the toolchain"), "{}", run.stderr);
+    }
+
+    /// A jail running `executables` with a job directory under a fresh temporary directory.
+    fn test_jail(name: &str, executables: &[&str]) -> (Jail, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("jail-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("job")).unwrap();
+        let toolchain = Toolchain {
+            executables: executables.iter().map(PathBuf::from).collect(),
+            ..Toolchain::default()
+        };
+        let limits = JailLimits {
+            cpu_secs: 30,
+            wall_secs: 60,
+            address_space_bytes: 1 << 30,
+            file_bytes: 1 << 20,
+        };
+        (
+            Jail::new(Path::new("bwrap"), &toolchain, limits).unwrap(),
+            dir,
+        )
+    }
+
+    /// A compile whose request ends is killed at once, long before its own limits.
+    #[test]
+    fn a_stopped_request_kills_its_compile() {
+        let (jail, dir) = test_jail("stop", &["/usr/bin/sleep"]);
+        let argv: Vec<OsString> = ["/usr/bin/sleep", "30"].map(OsString::from).to_vec();
+        let started = std::time::Instant::now();
+        let stop = Stop::at(started + Duration::from_millis(200));
+        let run = jail.run(&dir.join("job"), &[], &argv, &stop).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(run.status, JailStatus::Stopped);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

@@ -11,9 +11,7 @@ use joust_common::{
 };
 use serde::Serialize;
 
-use crate::{
-    compile::COMPILE_LIMITS, fuel::fuel_per_ms, judging::OUTPUT_LIMIT_BYTES, sandbox::Sandbox,
-};
+use crate::{fuel::fuel_per_ms, judging::OUTPUT_LIMIT_BYTES, sandbox::Sandbox};
 
 /// One language as contestants see it.
 #[derive(Debug, Clone, Serialize)]
@@ -78,6 +76,7 @@ impl Sandbox {
             Err(_) if compiled => Some("unavailable on this executor".to_owned()),
             Err(_) => None,
         };
+        let compile = self.config().compile_limits;
         let limits = LanguageLimits {
             default_time_limit_ms: DEFAULT_TIME_LIMIT_MS,
             max_time_limit_ms: MAX_TIME_LIMIT_MS,
@@ -85,9 +84,9 @@ impl Sandbox {
             max_memory_limit_mb: MAX_MEMORY_LIMIT_MB,
             output_limit_bytes: OUTPUT_LIMIT_BYTES,
             fuel_per_ms: fuel_per_ms(self.config().fuel_per_ms, id),
-            compile_cpu_secs: compiled.then_some(COMPILE_LIMITS.cpu_secs),
-            compile_wall_secs: compiled.then_some(COMPILE_LIMITS.wall_secs),
-            compile_memory_bytes: compiled.then_some(COMPILE_LIMITS.address_space_bytes),
+            compile_cpu_secs: compiled.then_some(compile.cpu_secs),
+            compile_wall_secs: compiled.then_some(compile.wall_secs),
+            compile_memory_bytes: compiled.then_some(compile.address_space_bytes),
         };
         let (name, version, run_command, caveats): (_, _, _, &[&'static str]) = match id {
             Language::C => (

@@ -1,9 +1,16 @@
-//! Memory and table limits for one run, remembering the peak and whether a growth was refused
-//! (so that a program that then fails is judged MLE, not RTE).
+//! Memory and table limits for one run, remembering the peak and whether a growth was refused.
+//! A memory growth past the limit ends the run at once (judged MLE): a program left running
+//! on a full memory can spend its whole time limit failing (CPython's deep recursion unwinds
+//! and collects on every refused frame), so the verdict would be TLE.
 //!
 //! Fuel and the wall clock are limited elsewhere (`run`, `guest`).
 
 use wasmtime::ResourceLimiter;
+
+/// The error that ends a run whose memory would grow past its limit.
+#[derive(Debug, thiserror::Error)]
+#[error("memory limit exceeded")]
+pub(crate) struct MemoryLimitExceeded;
 
 pub struct RunLimiter {
     memory_cap: usize,
@@ -32,7 +39,7 @@ impl ResourceLimiter for RunLimiter {
     ) -> wasmtime::Result<bool> {
         if desired > self.memory_cap {
             self.memory_denied = true;
-            return Ok(false);
+            return Err(wasmtime::Error::new(MemoryLimitExceeded));
         }
         self.peak_memory = self.peak_memory.max(desired);
         Ok(true)

@@ -4,16 +4,31 @@
 //! How a program is compiled or looked up is in `sandbox` and `compile`; how a run is limited
 //! and stopped is in `run`.
 
-use std::{path::Path, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use wasmtime::InstancePre;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use crate::{
     guest::GuestState,
-    judge_files::{VALIDATOR_ANSWER, VALIDATOR_DIR, VALIDATOR_INPUT},
+    judge_files::{VALIDATOR_ANSWER, VALIDATOR_DIR, VALIDATOR_FEEDBACK_DIR, VALIDATOR_INPUT},
     python,
 };
+
+/// What a validator run gets besides a program's usual start: the judge's files (read-only),
+/// the feedback directory (writable) and the problem's validator flags.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidatorMounts {
+    /// Host directory with `input` and `answer`, mounted at [`VALIDATOR_DIR`].
+    pub(crate) judge_dir: PathBuf,
+    /// Host feedback directory, mounted at [`VALIDATOR_FEEDBACK_DIR`].
+    pub(crate) feedback_dir: PathBuf,
+    /// Passed after input, answer and feedback directory.
+    pub(crate) flags: Arc<[String]>,
+}
 
 /// QuickJS's own limit on its (linear-memory) stack: it throws a catchable `RangeError` before
 /// the 8 MiB stack the runtime is linked with overflows.
@@ -89,18 +104,20 @@ impl Program {
     }
 
     /// Gives `wasi` this program's arguments and mounts, and returns the module to
-    /// instantiate. A validator (`judge_files` set) gets the judge's files mounted and named
-    /// as its first arguments, after the runtime's own.
+    /// instantiate. A validator (`validator` set) gets the judge's files and its feedback
+    /// directory mounted, and its first arguments, after the runtime's own, are the input,
+    /// the answer, the feedback directory and then the validator flags (Kattis convention).
     pub(crate) fn start(
         &self,
         wasi: &mut WasiCtxBuilder,
-        judge_files: Option<&Path>,
+        validator: Option<&ValidatorMounts>,
     ) -> anyhow::Result<&InstancePre<GuestState>> {
-        let judge_args: &[&str] = if judge_files.is_some() {
-            &[VALIDATOR_INPUT, VALIDATOR_ANSWER]
-        } else {
-            &[]
-        };
+        let mut judge_args: Vec<&str> = Vec::new();
+        if let Some(mounts) = validator {
+            judge_args.extend([VALIDATOR_INPUT, VALIDATOR_ANSWER, VALIDATOR_FEEDBACK_DIR]);
+            judge_args.extend(mounts.flags.iter().map(String::as_str));
+        }
+        let judge_args = judge_args.as_slice();
         match &self.launch {
             Launch::Native => {
                 wasi.args(&["main"]).args(judge_args);
@@ -119,8 +136,13 @@ impl Program {
                     .args(judge_args);
             }
         }
-        if let Some(dir) = judge_files {
-            wasi.preopened_dir(dir, VALIDATOR_DIR, FsPerms::ReadOnly)?;
+        if let Some(mounts) = validator {
+            wasi.preopened_dir(&mounts.judge_dir, VALIDATOR_DIR, FsPerms::ReadOnly)?;
+            wasi.preopened_dir(
+                &mounts.feedback_dir,
+                VALIDATOR_FEEDBACK_DIR,
+                FsPerms::ReadWrite,
+            )?;
         }
         Ok(&self.module)
     }

@@ -14,6 +14,7 @@
 use std::{
     path::Path,
     pin::pin,
+    sync::Arc,
     task::{Context as TaskContext, Poll, Waker},
     time::{Duration, Instant},
 };
@@ -26,6 +27,7 @@ use wasmtime_wizer::{InstanceState, SnapshotVal, ValType, Wizer};
 use crate::{
     cache,
     guest::{GuestState, guest_linker},
+    host_fuel::{HostMeter, MeteredInput, MeteredOutput},
     wasi::deterministic_wasi,
 };
 
@@ -78,6 +80,7 @@ pub(crate) fn load_snapshot(
         );
         Ok(snapshot)
     })
+    .map(|(module, _)| module)
 }
 
 /// Changes with the driver, with the snapshot procedure, and with every reinstallation of the
@@ -136,15 +139,23 @@ fn make_snapshot(driver: &[u8], stdlib: &Path) -> anyhow::Result<Vec<u8>> {
 
     let stdout = MemoryOutputPipe::new(INIT_STDERR_BYTES);
     let stderr = MemoryOutputPipe::new(INIT_STDERR_BYTES);
-    let mut wasi = deterministic_wasi(Vec::new(), stdout.clone(), stderr.clone());
+    let meter = Arc::new(HostMeter::default());
+    let mut wasi = deterministic_wasi(
+        MeteredInput::new(Vec::new(), meter.clone()),
+        MeteredOutput::new(stdout.clone(), meter.clone()),
+        MeteredOutput::new(stderr.clone(), meter.clone()),
+        &meter,
+    );
     // The same mount, at the same descriptor, as every run: the snapshot keeps wasi-libc's
     // table of preopened directories.
     wasi.preopened_dir(stdlib, STDLIB_GUEST_DIR, FsPerms::ReadOnly)?;
     let state = GuestState::new(
         wasi.build_p1(),
         INIT_MEMORY_BYTES,
-        stdout,
+        Some(stdout),
+        meter,
         Instant::now() + Duration::from_secs(3600),
+        None,
     );
     let mut store = Store::new(&engine, state);
     store.limiter(|state| &mut state.limiter);

@@ -11,21 +11,23 @@ use std::{
 };
 
 use anyhow::Context;
-use joust_common::Language;
+use joust_common::{Language, execution::Validator};
 use wasmtime::{Engine, InstancePre, Linker};
 
 use crate::{
-    cache,
-    compile::{COMPILE_LIMITS, CompileError, Compiler, CompilerPaths},
+    cache::{self, DiskCache},
+    cache_stats::SandboxCacheStats,
+    compile::{CompileError, Compiler, CompilerPaths},
     config::SandboxConfig,
     engine::{EpochTicker, RUN_THREAD_STACK_BYTES, new_engine},
     fuel::fuel_per_ms,
     guest::{GuestState, guest_linker},
     judge_files::JudgeFiles,
-    prepared::{PREPARED_CAPACITY, PreparedCache},
-    program::Program,
+    prepared::{PreparedCache, module_bytes},
+    program::{Program, ValidatorMounts},
     python,
-    run::{RunLimits, RunOutcome, run_on_own_thread},
+    run::{RunLimits, RunOutcome, Stdio, run_on_own_thread},
+    stop::Stop,
 };
 
 /// The sandbox. Cheap to clone.
@@ -44,9 +46,13 @@ struct Inner {
     javascript: OnceLock<Result<InstancePre<GuestState>, String>>,
     /// One per compiled language, in `Language::ALL` order, prepared on first use.
     compilers: [OnceLock<Result<Option<Compiler>, String>>; Language::ALL.len()],
+    /// The validator compilers (C and C++), in `Language::ALL` order, prepared on first use.
+    validator_compilers: [OnceLock<Result<Option<Compiler>, String>>; Language::ALL.len()],
     compiler_paths: CompilerPaths,
     /// Submissions prepared recently, so a resubmission skips the caches on disk.
     prepared: PreparedCache,
+    /// The native code of compiled submissions, bounded by bytes.
+    native: DiskCache,
     config: SandboxConfig,
     /// Stops advancing epochs when the sandbox goes away.
     _ticker: EpochTicker,
@@ -87,8 +93,13 @@ impl Sandbox {
                 python_lib: Arc::from(python_dir.join("lib")),
                 javascript: OnceLock::new(),
                 compilers: Default::default(),
+                validator_compilers: Default::default(),
                 compiler_paths,
-                prepared: PreparedCache::new(PREPARED_CAPACITY),
+                prepared: PreparedCache::new(config.memory_cache_bytes),
+                native: DiskCache::new(
+                    config.cache_dir.join("compiled/native"),
+                    config.disk_cache_bytes,
+                ),
                 config,
                 _ticker: ticker,
             }),
@@ -99,20 +110,61 @@ impl Sandbox {
         &self.inner.config
     }
 
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The size, bound and evictions of this sandbox's caches of submissions.
+    pub fn cache_stats(&self) -> SandboxCacheStats {
+        SandboxCacheStats {
+            disk: self.inner.native.stats(),
+            memory: self.inner.prepared.stats(),
+        }
+    }
+
     /// The compiler of `language` (`None` for interpreted languages), prepared on first use.
     pub(crate) fn compiler(&self, language: Language) -> Result<Option<&Compiler>, CompileError> {
+        self.compiler_in(&self.inner.compilers, language, Compiler::for_language)
+    }
+
+    /// The compiler of `language`'s validators (`None` where validators are prepared like
+    /// submissions), prepared on first use.
+    pub(crate) fn validator_compiler(
+        &self,
+        language: Language,
+    ) -> Result<Option<&Compiler>, CompileError> {
+        self.compiler_in(
+            &self.inner.validator_compilers,
+            language,
+            Compiler::for_validator,
+        )
+    }
+
+    fn compiler_in<'a>(
+        &'a self,
+        slots: &'a [OnceLock<Result<Option<Compiler>, String>>; Language::ALL.len()],
+        language: Language,
+        make: fn(
+            Language,
+            &CompilerPaths,
+            &Path,
+            crate::jail::JailLimits,
+            u64,
+        ) -> anyhow::Result<Option<Compiler>>,
+    ) -> Result<Option<&'a Compiler>, CompileError> {
         let index = Language::ALL
             .iter()
             .position(|l| *l == language)
             .expect("every language is in Language::ALL");
         let inner = &self.inner;
-        inner.compilers[index]
+        slots[index]
             .get_or_init(|| {
-                Compiler::for_language(
+                make(
                     language,
                     &inner.compiler_paths,
                     &inner.config.cache_dir.join("compiled"),
-                    COMPILE_LIMITS,
+                    inner.config.compile_limits,
+                    inner.config.disk_cache_bytes,
                 )
                 .map_err(|e| format!("{e:#}"))
             })
@@ -144,6 +196,16 @@ impl Sandbox {
 
     /// Compiles (when the language needs it) and links a submission.
     pub fn prepare(&self, language: Language, source: &str) -> Result<Program, CompileError> {
+        self.prepare_until(language, source, &Stop::never())
+    }
+
+    /// [`Sandbox::prepare`], giving up (and killing the compiler) when `stop` says so.
+    pub fn prepare_until(
+        &self,
+        language: Language,
+        source: &str,
+        stop: &Stop,
+    ) -> Result<Program, CompileError> {
         let fuel_per_ms = fuel_per_ms(self.inner.config.fuel_per_ms, language);
         Ok(match language {
             Language::Python => Program::python(
@@ -160,8 +222,9 @@ impl Sandbox {
                 let pre = match self.inner.prepared.get(&key) {
                     Some(pre) => pre,
                     None => {
-                        let pre = self.compile_and_link(language, source)?;
-                        self.inner.prepared.insert(key, pre.clone());
+                        let pre = self.compile_and_link(language, source, stop)?;
+                        let bytes = module_bytes(pre.module());
+                        self.inner.prepared.insert(key, pre.clone(), bytes);
                         pre
                     }
                 };
@@ -170,25 +233,75 @@ impl Sandbox {
         })
     }
 
+    /// Prepares a problem's output validator: C and C++ with their other files by the
+    /// validator compilers (cached in memory by the content of every file, and on disk like
+    /// submissions), other languages like a submission.
+    pub(crate) fn prepare_validator(
+        &self,
+        validator: &Validator,
+        stop: &Stop,
+    ) -> Result<Program, CompileError> {
+        let language = validator.language;
+        if self.validator_compiler(language)?.is_none() {
+            return self.prepare_until(language, &validator.source, stop);
+        }
+        let mut identity = format!("validator\0{}", validator.source);
+        for file in &validator.files {
+            identity.push_str(&format!(
+                "\0{}\0{}\0{}",
+                file.path,
+                file.content.len(),
+                file.content
+            ));
+        }
+        let key = PreparedCache::key(language, &identity);
+        let pre = match self.inner.prepared.get(&key) {
+            Some(pre) => pre,
+            None => {
+                let compiler = self.validator_compiler(language)?.ok_or_else(|| {
+                    CompileError::Internal(format!("{language} has no validator compiler"))
+                })?;
+                let wasm = compiler.compile_files(&validator.source, &validator.files, stop)?;
+                let pre = self.link(language, &wasm)?;
+                self.inner
+                    .prepared
+                    .insert(key, pre.clone(), module_bytes(pre.module()));
+                pre
+            }
+        };
+        Ok(Program::native(
+            pre,
+            fuel_per_ms(self.inner.config.fuel_per_ms, language),
+        ))
+    }
+
     /// Compiles a submission (or finds it in the caches on disk) and links it.
     fn compile_and_link(
         &self,
         language: Language,
         source: &str,
+        stop: &Stop,
     ) -> Result<InstancePre<GuestState>, CompileError> {
         let compiler = self
             .compiler(language)?
             .ok_or_else(|| CompileError::Internal(format!("{language} has no compiler")))?;
-        let wasm = compiler.compile(source)?;
+        let wasm = compiler.compile(source, stop)?;
+        self.link(language, &wasm)
+    }
+
+    /// Loads compiled wasm (its native code cached on disk) and links it.
+    fn link(
+        &self,
+        language: Language,
+        wasm: &[u8],
+    ) -> Result<InstancePre<GuestState>, CompileError> {
         // Cranelift's translation of a submission costs more than most runs (seconds for Go's
         // 2.6 MB modules), so the native code is cached like the wasm.
-        let module = cache::load_module(
-            &self.inner.engine,
-            &self.inner.config.cache_dir.join("compiled/native"),
-            language.as_str(),
-            &wasm,
-        )
-        .map_err(|e| CompileError::Internal(format!("loading the compiled module: {e:#}")))?;
+        let module = self
+            .inner
+            .native
+            .load_module(&self.inner.engine, language.as_str(), wasm)
+            .map_err(|e| CompileError::Internal(format!("loading the compiled module: {e:#}")))?;
         self.inner
             .linker
             .instantiate_pre(&module)
@@ -203,40 +316,56 @@ impl Sandbox {
         input: &[u8],
         limits: RunLimits,
     ) -> anyhow::Result<RunOutcome> {
+        self.run_until(program, input, limits, &Stop::never())
+    }
+
+    /// [`Sandbox::run`], interrupted at `stop`'s deadline or when it is cancelled.
+    pub fn run_until(
+        &self,
+        program: &Program,
+        input: &[u8],
+        limits: RunLimits,
+        stop: &Stop,
+    ) -> anyhow::Result<RunOutcome> {
         let inner = &self.inner;
         run_on_own_thread(
             &inner.engine,
             inner.config.fuel_per_ms,
             program,
-            input,
+            Stdio::Memory(input.to_vec()),
             limits,
             None,
+            stop,
         )
     }
 
-    /// Runs a validator: `output` (the contestant's stdout) is its stdin, and `input` and
-    /// `answer` are read-only files at [`crate::VALIDATOR_INPUT`] and
-    /// [`crate::VALIDATOR_ANSWER`], also passed as its first two arguments. Nothing the
-    /// contestant printed reaches the validator's arguments or files, so no output can pose as
-    /// the answer.
+    /// Runs a validator: `output` (the contestant's stdout) is its stdin, `files` holds the
+    /// input and answer (read-only, also its first two arguments) and its feedback directory
+    /// (writable, the third), then come `flags`. Nothing the contestant printed reaches the
+    /// validator's arguments or files, so no output can pose as the answer.
     pub(crate) fn run_validator(
         &self,
         validator: &Program,
-        input: &[u8],
-        answer: &[u8],
+        files: &JudgeFiles,
+        flags: Arc<[String]>,
         output: &[u8],
         limits: RunLimits,
+        stop: &Stop,
     ) -> anyhow::Result<RunOutcome> {
-        let files = JudgeFiles::create(input, answer)?;
         let inner = &self.inner;
-        let dir = Some(files.path());
+        let mounts = ValidatorMounts {
+            judge_dir: files.judge_dir(),
+            feedback_dir: files.feedback_dir(),
+            flags,
+        };
         run_on_own_thread(
             &inner.engine,
             inner.config.fuel_per_ms,
             validator,
-            output,
+            Stdio::Memory(output.to_vec()),
             limits,
-            dir,
+            Some(&mounts),
+            stop,
         )
     }
 }

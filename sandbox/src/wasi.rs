@@ -5,14 +5,16 @@
 //! Only the context and the host functions are here; the state a `Store` carries is in
 //! `guest`, and how one run is set up and stopped is in `run`.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use rand::{SeedableRng, rngs::StdRng};
 use wasmtime::Linker;
 use wasmtime_wasi::{
     HostMonotonicClock, HostWallClock, WasiCtxBuilder,
-    p2::pipe::{MemoryInputPipe, MemoryOutputPipe},
+    cli::{StdinStream, StdoutStream},
 };
+
+use crate::host_fuel::{HostMeter, MeteredRng};
 
 /// What guests read from the wall clock: 2024-01-01T00:00:00Z, the same for every run.
 const FIXED_WALL_CLOCK: Duration = Duration::from_secs(1_704_067_200);
@@ -21,19 +23,24 @@ const RANDOM_SEED: u64 = 0x4a6f_7573_7400_0001;
 
 /// A WASI context in which nothing a guest can observe differs between runs: the clocks stand
 /// still and the "random" bytes come from a fixed seed, so a verdict and its fuel count are
-/// replayable.
+/// replayable. The streams (metered by the caller) and the generator count what goes through
+/// them into `meter`, for the fuel that host work costs (`host_fuel`).
 pub(crate) fn deterministic_wasi(
-    stdin: Vec<u8>,
-    stdout: MemoryOutputPipe,
-    stderr: MemoryOutputPipe,
+    stdin: impl StdinStream + 'static,
+    stdout: impl StdoutStream + 'static,
+    stderr: impl StdoutStream + 'static,
+    meter: &Arc<HostMeter>,
 ) -> WasiCtxBuilder {
     let mut wasi = WasiCtxBuilder::new();
-    wasi.stdin(MemoryInputPipe::new(stdin))
+    wasi.stdin(stdin)
         .stdout(stdout)
         .stderr(stderr)
         .wall_clock(FixedWallClock)
         .monotonic_clock(FixedMonotonicClock)
-        .secure_random(StdRng::seed_from_u64(RANDOM_SEED))
+        .secure_random(MeteredRng::new(
+            StdRng::seed_from_u64(RANDOM_SEED),
+            meter.clone(),
+        ))
         .insecure_random(StdRng::seed_from_u64(RANDOM_SEED ^ 1))
         .insecure_random_seed(u128::from(RANDOM_SEED));
     wasi
@@ -45,8 +52,12 @@ pub(crate) fn deterministic_wasi(
 /// The stock implementation waits in real time inside the host call, where neither fuel nor
 /// epochs can stop it: `sleep(1000000)` would hold a worker for days. With a clock that stands
 /// still, a sleep that returns immediately is also the consistent answer; stdin is an in-memory
-/// pipe and stdout never blocks, so descriptor subscriptions are ready too.
-pub(crate) fn define_instant_poll_oneoff<T: 'static>(linker: &mut Linker<T>) -> anyhow::Result<()> {
+/// pipe and stdout never blocks, so descriptor subscriptions are ready too. `count_call` is
+/// called on every call, as it is on every other WASI call.
+pub(crate) fn define_instant_poll_oneoff<T: 'static>(
+    linker: &mut Linker<T>,
+    count_call: impl Fn(&mut T) + Send + Sync + 'static,
+) -> anyhow::Result<()> {
     const SUBSCRIPTION_BYTES: usize = 48;
     const EVENT_BYTES: usize = 32;
     const ERRNO_SUCCESS: i32 = 0;
@@ -55,12 +66,13 @@ pub(crate) fn define_instant_poll_oneoff<T: 'static>(linker: &mut Linker<T>) -> 
     linker.func_wrap(
         "wasi_snapshot_preview1",
         "poll_oneoff",
-        |mut caller: wasmtime::Caller<'_, T>,
-         subscriptions: i32,
-         events: i32,
-         count: i32,
-         count_out: i32|
-         -> wasmtime::Result<i32> {
+        move |mut caller: wasmtime::Caller<'_, T>,
+              subscriptions: i32,
+              events: i32,
+              count: i32,
+              count_out: i32|
+              -> wasmtime::Result<i32> {
+            count_call(caller.data_mut());
             let Some(wasmtime::Extern::Memory(memory)) = caller.get_export("memory") else {
                 return Ok(ERRNO_FAULT);
             };

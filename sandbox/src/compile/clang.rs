@@ -10,11 +10,14 @@ use std::{
 };
 
 use super::{
-    command::{Command, CompilerPaths, scratch_env},
+    command::{Command, CompilerPaths, VALIDATOR_FILES_IN_JOB, ValidatorSupport, scratch_env},
     error::{CompileError, internal},
     job::{JobDir, to_os},
 };
-use crate::jail::{Jail, JailStatus, Toolchain};
+use crate::{
+    jail::{Jail, JailStatus, Toolchain},
+    stop::Stop,
+};
 
 /// Where the C++ support headers (the `<bits/stdc++.h>` shim) appear inside the jail.
 const CXX_INCLUDE_IN_JAIL: &str = "/opt/joust/include";
@@ -45,6 +48,7 @@ pub(super) fn c(paths: &CompilerPaths) -> anyhow::Result<Command> {
         argv,
         link_argv: None,
         cxx_include: None,
+        validator: None,
     })
 }
 
@@ -69,7 +73,105 @@ pub(super) fn cpp(paths: &CompilerPaths) -> anyhow::Result<Command> {
         argv,
         link_argv: None,
         cxx_include: Some(paths.cxx_include.clone()),
+        validator: None,
     })
+}
+
+/// Where a C++ validator's support files (libc++'s configuration with file streams on, and
+/// their template instances) appear inside the jail.
+const VALIDATOR_SUPPORT_IN_JAIL: &str = "/opt/joust/validator";
+/// libc++'s configuration header of the wasm32 build.
+const LIBCXX_CONFIG_SITE: &str = "/usr/include/wasm32-wasi/c++/v1/__config_site";
+
+/// A C validator: as a C submission, with its other files beside it.
+pub(super) fn c_validator(paths: &CompilerPaths) -> anyhow::Result<Command> {
+    let mut command = c(paths)?;
+    let at = command.argv.len() - 4;
+    command
+        .argv
+        .splice(at..at, ["-I".to_owned(), VALIDATOR_FILES_IN_JOB.to_owned()]);
+    command.validator = Some(ValidatorSupport {
+        source_endings: &[".c"],
+        binds: Vec::new(),
+    });
+    Ok(command)
+}
+
+/// A C++ validator: as a C++ submission, but with libc++'s file streams (Debian builds its
+/// wasm32 libc++ without them, `_LIBCPP_HAS_NO_FILESYSTEM`, though wasi-libc has `fopen` on
+/// preopened directories): a copy of libc++'s configuration without that switch comes first on
+/// the include path, and the stream templates libc++ would have instantiated are instantiated
+/// in `fstream.cpp`, linked in. `<bits/stdc++.h>` is found but not force-included (its
+/// precompiled form was built without file streams). `support_dir` receives those two files.
+pub(super) fn cpp_validator(paths: &CompilerPaths, support_dir: &Path) -> anyhow::Result<Command> {
+    write_validator_support(support_dir)?;
+    let mut argv = vec![clang_binary(&paths.clang, "clang++")];
+    argv.extend(cxx_flags());
+    argv.extend(stack_flags());
+    argv.extend([
+        "-isystem".to_owned(),
+        format!("{VALIDATOR_SUPPORT_IN_JAIL}/include"),
+        "-I".to_owned(),
+        CXX_INCLUDE_IN_JAIL.to_owned(),
+        "-I".to_owned(),
+        VALIDATOR_FILES_IN_JOB.to_owned(),
+        "-o".to_owned(),
+        "/job/main.wasm".to_owned(),
+        "/job/main.cpp".to_owned(),
+        format!("{VALIDATOR_SUPPORT_IN_JAIL}/fstream.cpp"),
+        "-lc-printscan-long-double".to_owned(),
+    ]);
+    Ok(Command {
+        toolchain: toolchain(&paths.clang)?,
+        source_name: "main.cpp",
+        argv,
+        link_argv: None,
+        cxx_include: None,
+        validator: Some(ValidatorSupport {
+            source_endings: &[".cc", ".cpp", ".cxx"],
+            // The shim headers are bound where submissions see them.
+            binds: vec![
+                (support_dir.to_owned(), VALIDATOR_SUPPORT_IN_JAIL),
+                (paths.cxx_include.clone(), CXX_INCLUDE_IN_JAIL),
+            ],
+        }),
+    })
+}
+
+/// Writes `include/__config_site` (libc++'s, file streams on) and `fstream.cpp` into `dir`.
+fn write_validator_support(dir: &Path) -> anyhow::Result<()> {
+    let config = std::fs::read_to_string(LIBCXX_CONFIG_SITE)
+        .map_err(|e| anyhow::anyhow!("reading {LIBCXX_CONFIG_SITE}: {e}"))?;
+    let config: String = config
+        .lines()
+        .map(|line| {
+            if line.trim() == "#define _LIBCPP_HAS_NO_FILESYSTEM" {
+                "/* file streams on: wasi-libc opens files in preopened directories */"
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let instances = "#include <fstream>\n\
+        template class std::basic_filebuf<char>;\n\
+        template class std::basic_ifstream<char>;\n\
+        template class std::basic_ofstream<char>;\n\
+        template class std::basic_fstream<char>;\n";
+    std::fs::create_dir_all(dir.join("include"))?;
+    for (name, content) in [
+        ("include/__config_site", config.as_str()),
+        ("fstream.cpp", instances),
+    ] {
+        let path = dir.join(name);
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == content) {
+            continue;
+        }
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        std::fs::write(&tmp, content)?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok(())
 }
 
 /// /usr/lib/llvm-19/bin/clang: the whole LLVM installation is the toolchain.
@@ -214,7 +316,8 @@ impl CxxHeaders {
     }
 
     /// The shim precompiled with exactly the flags of user programs by `compiler`, built in
-    /// the jail on first use and cached in `work_dir` (keyed by header and flags).
+    /// the jail on first use and cached in `work_dir` (keyed by header and flags). Every
+    /// request shares it, so no single request's end stops its build: the compile limits do.
     fn precompiled_header(
         &self,
         compiler: &str,
@@ -267,7 +370,7 @@ impl CxxHeaders {
             );
             let extra = [(include.to_owned(), CXX_INCLUDE_IN_JAIL)];
             let run = jail
-                .run(&job.path, &extra, &to_os(&argv))
+                .run(&job.path, &extra, &to_os(&argv), &Stop::never())
                 .map_err(internal)?;
             if run.status != JailStatus::Succeeded {
                 return Err(CompileError::Internal(format!(

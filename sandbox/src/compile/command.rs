@@ -37,7 +37,23 @@ pub(super) struct Command {
     pub(super) link_argv: Option<Vec<String>>,
     /// Host path of the C++ support headers (C++ only).
     pub(super) cxx_include: Option<PathBuf>,
+    /// Extra files compiled with the source, and the directory they are written to (C and C++
+    /// validators only, see [`ValidatorSupport`]).
+    pub(super) validator: Option<ValidatorSupport>,
 }
+
+/// What a validator's compile adds to a submission's: its other files under
+/// [`VALIDATOR_FILES_IN_JOB`] (found by `#include`, and compiled when they are sources of the
+/// language), and for C++, libc++ with file streams.
+pub(super) struct ValidatorSupport {
+    /// File name endings compiled and linked with the main source.
+    pub(super) source_endings: &'static [&'static str],
+    /// Host directories bound read-only in the jail, `(host, jail)`.
+    pub(super) binds: Vec<(PathBuf, &'static str)>,
+}
+
+/// Where a validator's other files are written in the job directory (also an include path).
+pub(super) const VALIDATOR_FILES_IN_JOB: &str = "/job/files";
 
 /// Environment variables every jailed compiler gets, besides its own.
 pub(super) fn scratch_env() -> [(String, String); 2] {

@@ -60,5 +60,6 @@ pub(super) fn command(paths: &CompilerPaths) -> anyhow::Result<Command> {
         argv,
         link_argv: Some(link_argv),
         cxx_include: None,
+        validator: None,
     })
 }

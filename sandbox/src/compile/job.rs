@@ -31,6 +31,23 @@ impl JobDir {
         Ok(Self { path, id })
     }
 
+    /// Writes `content` at the relative `path` (plain names only, checked again here: nothing
+    /// is written outside the job directory), creating its directories.
+    pub(super) fn write_file(&self, path: &str, content: &str) -> Result<(), CompileError> {
+        let relative = Path::new(path);
+        if !relative
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(CompileError::Internal(format!("bad file path {path:?}")));
+        }
+        let full = self.path.join(relative);
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(internal)?;
+        }
+        std::fs::write(full, content).map_err(internal)
+    }
+
     /// Reads a file the jailed compiler wrote into this directory, refusing anything but a
     /// regular file: a symlink planted in the job directory must not make the host read a
     /// file of its own.

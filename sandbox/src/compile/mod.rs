@@ -21,5 +21,5 @@ mod job;
 mod rustc;
 
 pub use command::CompilerPaths;
-pub use compiler::{COMPILE_LIMITS, Compiler};
-pub use error::CompileError;
+pub use compiler::Compiler;
+pub use error::{COMPILER_CRASHED, CompileError};

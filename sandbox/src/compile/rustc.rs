@@ -43,5 +43,6 @@ pub(super) fn command(paths: &CompilerPaths) -> anyhow::Result<Command> {
         argv,
         link_argv: None,
         cxx_include: None,
+        validator: None,
     })
 }

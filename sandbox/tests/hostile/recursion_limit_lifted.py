@@ -1,6 +1,7 @@
-# expect: TLE|MLE
-# Every level keeps its frame, so an endless recursion fills memory at about the rate it burns
-# fuel: which limit it meets first depends on how much memory the interpreter starts with.
+# expect: MLE|RTE
+# Every level keeps its frame, so an endless recursion fills memory; the growth past the limit
+# ends the run (MLE) instead of leaving the interpreter to fail on every frame until its fuel is
+# gone (TLE).
 import sys
 sys.setrecursionlimit(10 ** 7)
 def dive(n):

@@ -84,6 +84,7 @@ fn every_hostile_program_gets_its_verdict_and_leaks_nothing() {
                 failures.push(format!("{name}: internal error: {message}"));
                 continue;
             }
+            Err(CompileError::Stopped) => unreachable!("nothing stops these compiles"),
             Ok(program) => {
                 let outcome = sandbox().run(&program, INPUT, limits).unwrap();
                 let (verdict, message) = verdict_of(&outcome, EXPECTED, &Checker::Tokens);

@@ -2,12 +2,17 @@
 //! CPython-for-WASI runtime installed by `make runtimes`.
 
 mod c;
+mod caches;
 mod cpp;
 mod determinism;
 mod go;
+mod host_work;
 mod hostile;
+mod interactive;
 mod javascript;
+mod kattis_validators;
 mod python;
+mod run_errors;
 mod rust;
 mod validators;
 
@@ -51,6 +56,7 @@ pub fn sum_tests() -> Vec<TestCase> {
     .map(|(i, o)| TestCase {
         input: i.into(),
         expected_output: o.into(),
+        sample: false,
     })
     .collect()
 }

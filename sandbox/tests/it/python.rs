@@ -1,4 +1,7 @@
-use joust_common::{Language, execution::Verdict};
+use joust_common::{
+    Language,
+    execution::{ExecutionResponse, Verdict},
+};
 use joust_sandbox::{RunLimits, RunOutcome, Termination};
 
 use crate::{
@@ -53,13 +56,7 @@ fn memory_bomb_is_mle() {
 #[test]
 fn the_host_filesystem_is_not_visible() {
     let source = "import os\ntry:\n    open('/etc/passwd').read()\n    print('leak')\nexcept OSError:\n    print(3)\n";
-    let response = execute(
-        Language::Python,
-        source,
-        sum_tests()[..1].to_vec(),
-        2_000,
-        64,
-    );
+    let response = first_sum_test(source, 2_000);
     assert_verdict(&response, Verdict::AC);
 }
 
@@ -188,12 +185,39 @@ fn the_recursion_limit_is_python_s() {
 }
 
 #[test]
-fn a_failed_allocation_is_a_catchable_memory_error() {
+fn an_allocation_past_the_memory_limit_ends_the_run_as_mle() {
     let source = "try:\n    block = bytearray(1 << 30)\nexcept MemoryError:\n    print('caught')\n";
-    let outcome = run_python(source, b"");
-    assert_eq!(outcome.termination, Termination::Exited(0), "{outcome:?}");
-    assert_eq!(stdout(&outcome), "caught\n");
-    assert!(outcome.memory_denied);
+    let response = first_sum_test(source, 2_000);
+    assert_verdict(&response, Verdict::MLE);
+}
+
+#[test]
+fn unbounded_recursion_with_the_limit_lifted_is_mle_and_quick() {
+    let source = "import sys\nsys.setrecursionlimit(10 ** 7)\n\
+                  def f(n):\n    return f(n + 1) + 1\nf(0)\n";
+    let response = first_sum_test(source, 5_000);
+    assert!(
+        matches!(response.verdict, Verdict::MLE | Verdict::RTE),
+        "{response:#?}"
+    );
+    // Well before the time limit: the run ends when memory is full, not when fuel is.
+    assert!(response.tests[0].time_ms < 2_500, "{response:#?}");
+}
+
+#[test]
+fn unbounded_recursion_at_the_default_limit_is_a_recursion_error() {
+    let outcome = run_python("def f(n):\n    return f(n + 1) + 1\nf(0)\n", b"");
+    assert_eq!(outcome.termination, Termination::Exited(1), "{outcome:?}");
+    assert!(
+        stderr(&outcome).contains("RecursionError"),
+        "{}",
+        stderr(&outcome)
+    );
+    let response = verdict(
+        Language::Python,
+        "def f(n):\n    return f(n + 1) + 1\nf(0)\n",
+    );
+    assert_verdict(&response, Verdict::RTE);
 }
 
 #[test]
@@ -222,4 +246,15 @@ fn the_snapshot_is_cached_for_the_next_start() {
         "no python-snapshot-*.cwasm in {}",
         cache.display()
     );
+}
+
+/// `source` in Python against the first sum test, with 64 MiB and `time_limit_ms`.
+fn first_sum_test(source: &str, time_limit_ms: u64) -> ExecutionResponse {
+    execute(
+        Language::Python,
+        source,
+        sum_tests()[..1].to_vec(),
+        time_limit_ms,
+        64,
+    )
 }

@@ -17,6 +17,7 @@ fn tests() -> Vec<TestCase> {
         .map(|(i, o)| TestCase {
             input: i.into(),
             expected_output: o.into(),
+            sample: false,
         })
         .collect()
 }
@@ -68,10 +69,7 @@ fn judge_in(
         tests: tests(),
         time_limit_ms: 2_000,
         memory_limit_mb: 64,
-        checker: Checker::Validator(Validator {
-            language: validator_language,
-            source: validator.into(),
-        }),
+        checker: Checker::Validator(Validator::single(validator_language, validator)),
         run_all: true,
     })
 }
@@ -98,10 +96,7 @@ fn a_validator_accepts_any_correct_answer_in_every_language() {
         run_all: false,
     };
     assert_verdict(&sandbox().execute(&request), Verdict::WA);
-    request.checker = Checker::Validator(Validator {
-        language: Language::Python,
-        source: PYTHON_VALIDATOR.into(),
-    });
+    request.checker = Checker::Validator(Validator::single(Language::Python, PYTHON_VALIDATOR));
     assert_verdict(&sandbox().execute(&request), Verdict::AC);
 }
 

@@ -1,7 +1,15 @@
 //! The executor over real HTTP, with the real sandbox.
 
+mod compile;
+mod deadline;
+mod drain;
+mod metrics;
+mod problems;
+mod security;
+
 use std::{path::PathBuf, time::Duration};
 
+use joust_common::execution::DEVELOPMENT_EXECUTOR_TOKEN;
 use joust_executor::{Application, Settings};
 use joust_sandbox::SandboxConfig;
 use serde_json::{Value, json};
@@ -9,6 +17,8 @@ use serde_json::{Value, json};
 pub struct TestApp {
     pub url: String,
     pub http: reqwest::Client,
+    /// The token every request of the helpers carries.
+    pub token: String,
 }
 
 /// The sandbox as the `JOUST_*` variables configure it; relative directories (the defaults
@@ -23,10 +33,10 @@ fn sandbox_config() -> SandboxConfig {
     }
 }
 
-/// Starts the executor on a free loopback port with `max_concurrent_runs` run slots and a
-/// 1 MiB body limit.
-pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> TestApp {
-    let settings = Settings {
+/// The settings of [`spawn_app`]: a free loopback port, `max_concurrent_runs` run slots, a
+/// 1 MiB body limit, the development token.
+pub fn test_settings(max_concurrent_runs: u32, queue_timeout: Duration) -> Settings {
+    Settings {
         port: 0,
         sandbox: SandboxConfig {
             max_concurrent_runs,
@@ -35,13 +45,24 @@ pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> Tes
         queue_timeout,
         max_body_bytes: 1 << 20,
         ..Settings::default()
-    };
+    }
+}
+
+/// Starts the executor with [`test_settings`].
+pub async fn spawn_app(max_concurrent_runs: u32, queue_timeout: Duration) -> TestApp {
+    spawn_with(test_settings(max_concurrent_runs, queue_timeout)).await
+}
+
+/// Starts the executor with `settings`; the helpers send its current token.
+pub async fn spawn_with(settings: Settings) -> TestApp {
+    let token = settings.tokens.current.clone();
     let app = Application::build(settings).await.expect("executor starts");
     let url = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         url,
         http: reqwest::Client::new(),
+        token,
     }
 }
 
@@ -49,18 +70,19 @@ impl TestApp {
     async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
             .send()
             .await
             .unwrap()
     }
 
     /// The whole `/metrics` page.
-    async fn metrics_text(&self) -> String {
+    pub async fn metrics_text(&self) -> String {
         self.get("/metrics").await.text().await.unwrap()
     }
 
-    /// The value of an unlabelled metric on `/metrics` (0 when absent).
-    async fn metric(&self, name: &str) -> f64 {
+    /// The value of a metric on `/metrics`, labels included in `name` (0 when absent).
+    pub async fn metric(&self, name: &str) -> f64 {
         let text = self.metrics_text().await;
         let prefix = format!("{name} ");
         text.lines()
@@ -68,7 +90,7 @@ impl TestApp {
             .map_or(0.0, |v| v.trim().parse().unwrap())
     }
 
-    async fn execute(&self, body: &Value) -> (u16, Option<String>, Value) {
+    pub async fn execute(&self, body: &Value) -> (u16, Option<String>, Value) {
         self.execute_with_headers(body, &[]).await
     }
 
@@ -80,6 +102,7 @@ impl TestApp {
         let mut request = self
             .http
             .post(format!("{}/v1/executions", self.url))
+            .bearer_auth(&self.token)
             .json(body);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -94,7 +117,7 @@ impl TestApp {
     }
 }
 
-fn sum_request(language: &str, source: &str) -> Value {
+pub fn sum_request(language: &str, source: &str) -> Value {
     json!({
         "language": language,
         "source": source,
@@ -180,6 +203,7 @@ async fn invalid_requests_get_typed_errors() {
     let malformed = app
         .http
         .post(format!("{}/v1/executions", app.url))
+        .bearer_auth(DEVELOPMENT_EXECUTOR_TOKEN)
         .header("content-type", "application/json")
         .body("{not json")
         .send()
@@ -203,10 +227,12 @@ async fn invalid_requests_get_typed_errors() {
         (422, Some("INVALID_REQUEST"))
     );
 
-    let mut huge_limit = sum_request("c", "int main(void){}");
-    huge_limit["time_limit_ms"] = json!(10_000_000);
-    let (status, _, _) = app.execute(&huge_limit).await;
-    assert_eq!(status, 422);
+    // The wrong shape: an array where the request object belongs.
+    let (status, _, body) = app.execute(&json!([sum_request("c", "x")])).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("INVALID_BODY"))
+    );
 
     let too_big = sum_request("c", &"x".repeat(2 << 20));
     let (status, _, body) = app.execute(&too_big).await;
@@ -229,6 +255,7 @@ async fn a_full_executor_answers_429_with_retry_after() {
     let slow = tokio::spawn(async move {
         reqwest::Client::new()
             .post(format!("{url}/v1/executions"))
+            .bearer_auth(DEVELOPMENT_EXECUTOR_TOKEN)
             .json(&busy_loop)
             .send()
             .await
@@ -295,7 +322,7 @@ async fn lists_every_language_with_toolchain_limits_and_caveats() {
         caveats.contains("exceptions") && caveats.contains("32 bits"),
         "{caveats}"
     );
-    assert_eq!(cpp["limits"]["max_memory_limit_mb"], 512);
+    assert_eq!(cpp["limits"]["max_memory_limit_mb"], 2048);
     assert!(cpp["limits"]["compile_cpu_secs"].as_u64().unwrap() > 0);
 
     let rust = by_id("rust")["compile_command"]
