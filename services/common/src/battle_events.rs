@@ -1,6 +1,7 @@
 //! Delivery of committed battle events: they are published on one Redis channel so that every
 //! battle instance can push them to its connected players. The log itself is
-//! [`crate::domain::events`].
+//! [`crate::domain::events`]. Messages for one user only (a submission's compiler output) go on a
+//! second channel, which the battle service delivers to that user's sockets and nowhere else.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -52,4 +53,40 @@ async fn publish_each(
             .await?;
     }
     Ok(())
+}
+
+/// A message addressed to one user's sockets only, never to the battle's room or spectators;
+/// it is not in the event log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PrivateMessage {
+    pub user_id: Uuid,
+    pub battle_id: Uuid,
+    /// The socket event name, e.g. `submission:compile_output`.
+    pub event: String,
+    pub data: serde_json::Value,
+}
+
+/// The socket event that carries a submission's compiler output to its submitter.
+pub const COMPILE_OUTPUT_EVENT: &str = "submission:compile_output";
+
+/// The channel private messages are published on.
+pub fn private_channel(prefix: &str) -> String {
+    format!("{prefix}battle-private")
+}
+
+/// Publishes a private message; best effort like [`publish`].
+pub async fn publish_private(
+    mut redis: redis::aio::ConnectionManager,
+    prefix: &str,
+    message: &PrivateMessage,
+) {
+    let payload = serde_json::to_string(message).expect("private messages serialize");
+    let published: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+        .arg(private_channel(prefix))
+        .arg(payload)
+        .query_async(&mut redis)
+        .await;
+    if let Err(e) = published {
+        tracing::warn!(error = %e, "publishing a private message failed");
+    }
 }

@@ -51,15 +51,20 @@ pub async fn connect_redis_with_timeout(
     Ok((client, manager))
 }
 
-/// Readiness probe for both stores.
-pub async fn ping(pool: &PgPool, redis: &mut redis::aio::ConnectionManager) -> Result<(), String> {
+/// Probes PostgreSQL with a trivial query.
+pub async fn ping_postgres(pool: &PgPool) -> Result<(), String> {
     sqlx::query_scalar!(r#"SELECT 1 AS "alive!""#)
         .fetch_one(pool)
         .await
-        .map_err(|e| format!("postgres: {e}"))?;
+        .map(|_| ())
+        .map_err(|e| format!("postgres: {e}"))
+}
+
+/// Probes Redis with `PING`.
+pub async fn ping_redis(redis: &mut redis::aio::ConnectionManager) -> Result<(), String> {
     redis::cmd("PING")
         .query_async::<String>(redis)
         .await
-        .map_err(|e| format!("redis: {e}"))?;
-    Ok(())
+        .map(|_| ())
+        .map_err(|e| format!("redis: {e}"))
 }

@@ -11,6 +11,7 @@ pub mod http;
 pub mod metrics;
 pub mod ops;
 pub mod queue;
+pub mod runs;
 pub mod settings;
 pub mod shutdown;
 pub mod telemetry;

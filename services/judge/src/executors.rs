@@ -3,8 +3,9 @@
 //! has neither; a half-open breaker lets only a bounded number of probes through. Calls go to
 //! the least-loaded target whose breaker admits them.
 //!
-//! Only infrastructure failures (connection errors, timeouts, 5xx, 429) count against a breaker;
-//! a program's verdict never does.
+//! Only infrastructure failures (connection errors, 5xx) count against a breaker; a program's
+//! verdict, a timeout and a 429 never do (see `failure`). A 429 makes the call try the next
+//! executor. Every call carries the executor's bearer token.
 
 use std::{
     sync::{
@@ -19,7 +20,10 @@ use failsafe::{
     failure_policy::{ConsecutiveFailures, consecutive_failures},
     futures::CircuitBreaker,
 };
-use joust_common::execution::{ExecutionRequest, ExecutionResponse, trace_headers};
+use joust_common::{
+    execution::{ExecutionRequest, ExecutionResponse, trace_headers},
+    settings::KeyRing,
+};
 use prometheus::{IntCounterVec, IntGaugeVec};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
@@ -30,6 +34,8 @@ pub enum ExecutorError {
     Unreachable(String),
     #[error("executor call timed out")]
     Timeout,
+    #[error("executor refused the judge's token (HTTP {0})")]
+    Unauthorized(u16),
     #[error("executor busy (HTTP 429)")]
     Busy,
     #[error("executor failed (HTTP {0})")]
@@ -38,30 +44,6 @@ pub enum ExecutorError {
     Rejected { status: u16, body: String },
     #[error("every executor's circuit breaker is open")]
     CircuitOpen { retry_in: Duration },
-}
-
-impl ExecutorError {
-    /// Whether this failure says something about an executor's health (and so counts against
-    /// its breaker).
-    pub fn is_infrastructure(&self) -> bool {
-        !matches!(
-            self,
-            ExecutorError::Rejected { .. } | ExecutorError::CircuitOpen { .. }
-        )
-    }
-
-    /// Whether the failure is an outage that says nothing about the submission: it waits,
-    /// without using up its attempts. A server error may be caused by the submission itself
-    /// (a poison message), so it counts.
-    pub fn is_outage(&self) -> bool {
-        matches!(
-            self,
-            ExecutorError::Unreachable(_)
-                | ExecutorError::Timeout
-                | ExecutorError::Busy
-                | ExecutorError::CircuitOpen { .. }
-        )
-    }
 }
 
 const CLOSED: u8 = 0;
@@ -112,6 +94,8 @@ type Breaker = StateMachine<ConsecutiveFailures<backoff::Constant>, BreakerObser
 #[derive(Debug, Clone)]
 pub struct ExecutorPolicy {
     pub timeout: Duration,
+    /// Its `current` key is sent as `Authorization: Bearer` on every call.
+    pub token: KeyRing,
     pub breaker_failures: u32,
     pub breaker_open: Duration,
     pub max_concurrent_calls: usize,
@@ -184,6 +168,18 @@ impl ExecutorPool {
         }
     }
 
+    /// The base URLs of the executors whose breaker is open now, and how many executors
+    /// there are.
+    pub fn open_breakers(&self) -> (Vec<String>, usize) {
+        let open = self
+            .targets
+            .iter()
+            .filter(|t| t.state.load(Ordering::SeqCst) == OPEN)
+            .map(|t| t.url.trim_end_matches("/v1/executions").to_owned())
+            .collect();
+        (open, self.targets.len())
+    }
+
     /// Judges `request` on the least-loaded executor that admits the call.
     pub async fn execute(
         &self,
@@ -210,7 +206,7 @@ impl ExecutorPool {
                 continue;
             };
             target.in_flight.fetch_add(1, Ordering::Relaxed);
-            let call = call(&self.http, &target.url, self.policy.timeout, request, trace);
+            let call = call(&self.http, &target.url, &self.policy, request, trace);
             let result = target
                 .breaker
                 .call_with(ExecutorError::is_infrastructure, call)
@@ -218,7 +214,15 @@ impl ExecutorPool {
             target.in_flight.fetch_sub(1, Ordering::Relaxed);
             match result {
                 Ok(response) => return Ok(response),
-                Err(failsafe::Error::Inner(e)) if e.is_infrastructure() => last_error = Some(e),
+                Err(failsafe::Error::Inner(e)) if e.is_infrastructure() => {
+                    if !matches!(last_error, Some(ExecutorError::Busy)) {
+                        last_error = Some(e);
+                    }
+                }
+                // Saturated, not broken: another executor may have room.
+                Err(failsafe::Error::Inner(ExecutorError::Busy)) => {
+                    last_error = Some(ExecutorError::Busy)
+                }
                 Err(failsafe::Error::Inner(e)) => return Err(e),
                 Err(failsafe::Error::Rejected) => {}
             }
@@ -251,11 +255,11 @@ pub struct TraceIds {
 async fn call(
     http: &reqwest::Client,
     url: &str,
-    timeout: Duration,
+    policy: &ExecutorPolicy,
     request: &ExecutionRequest,
     trace: &TraceIds,
 ) -> Result<ExecutionResponse, ExecutorError> {
-    let mut builder = http.post(url);
+    let mut builder = http.post(url).bearer_auth(&policy.token.current);
     for (header, id) in [
         (trace_headers::SUBMISSION_ID, trace.submission_id),
         (trace_headers::BATTLE_ID, trace.battle_id),
@@ -275,6 +279,9 @@ async fn call(
         if status.as_u16() == 429 {
             return Err(ExecutorError::Busy);
         }
+        if matches!(status.as_u16(), 401 | 403) {
+            return Err(ExecutorError::Unauthorized(status.as_u16()));
+        }
         if status.is_server_error() {
             return Err(ExecutorError::ServerError(status.as_u16()));
         }
@@ -290,7 +297,7 @@ async fn call(
             .await
             .map_err(|e| ExecutorError::Unreachable(format!("unreadable response: {e}")))
     };
-    tokio::time::timeout(timeout, exchange)
+    tokio::time::timeout(policy.timeout, exchange)
         .await
         .map_err(|_| ExecutorError::Timeout)?
 }

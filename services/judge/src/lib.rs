@@ -3,10 +3,16 @@
 //! publishes the resulting battle events for the battle service to deliver.
 
 pub mod apply;
+mod attempt;
 mod executors;
+mod failure;
+pub mod fair;
 mod metrics;
 mod queue_metrics;
 pub mod requeue;
+mod run_request;
+pub mod runs;
+pub mod scoring;
 pub mod settings;
 mod startup;
 pub mod state;
@@ -14,5 +20,6 @@ pub mod worker;
 
 pub use apply::{SubmissionForJudging, apply_verdict, load_submission};
 pub use executors::{ExecutorError, ExecutorPolicy, ExecutorPool, TraceIds};
+pub use failure::Disposition;
 pub use settings::Settings;
 pub use startup::Application;

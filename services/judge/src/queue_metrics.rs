@@ -1,5 +1,6 @@
 //! Samples the submissions stream for `queue_depth` and `queue_lag_seconds`, what SREs alert
-//! on when judging falls behind.
+//! on when judging falls behind, and the practice runs stream for `runs_queue_depth` and
+//! `runs_queue_lag_seconds` (runs wait behind submissions by design, so they are apart).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -18,13 +19,21 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) {
     let stream = worker::stream_key(&prefix);
+    let runs = joust_common::runs::runs_stream(&prefix);
     loop {
-        match sample(&mut redis, &stream).await {
+        match sample(&mut redis, &stream, worker::GROUP).await {
             Ok((depth, lag)) => {
                 metrics.queue_depth.set(depth);
                 metrics.queue_lag.set(lag);
             }
             Err(e) => tracing::debug!(error = %e, "sampling the queue failed"),
+        }
+        match sample(&mut redis, &runs, joust_common::runs::RUNS_GROUP).await {
+            Ok((depth, lag)) => {
+                metrics.runs_queue_depth.set(depth);
+                metrics.runs_queue_lag.set(lag);
+            }
+            Err(e) => tracing::debug!(error = %e, "sampling the runs queue failed"),
         }
         tokio::select! {
             _ = stop.wait_for(|stopped| *stopped) => return,
@@ -38,6 +47,7 @@ pub async fn run(
 async fn sample(
     redis: &mut redis::aio::ConnectionManager,
     stream: &str,
+    group_name: &str,
 ) -> redis::RedisResult<(i64, f64)> {
     let groups: Vec<Value> = redis::cmd("XINFO")
         .arg("GROUPS")
@@ -46,19 +56,27 @@ async fn sample(
         .await?;
     let Some(group) = groups.iter().find_map(|g| {
         let fields = map_of(g);
-        (field_str(&fields, "name").as_deref() == Some(worker::GROUP)).then_some(fields)
+        (field_str(&fields, "name").as_deref() == Some(group_name)).then_some(fields)
     }) else {
         return Ok((0, 0.0));
     };
     let pending = field_int(&group, "pending").unwrap_or(0);
-    let undelivered = field_int(&group, "lag").unwrap_or(0);
+    // Redis cannot always tell the lag once entries were deleted; since acknowledged entries are
+    // deleted, the stream then holds exactly the pending and the undelivered ones.
+    let undelivered = match field_int(&group, "lag") {
+        Some(lag) => lag,
+        None => {
+            let length: i64 = redis::cmd("XLEN").arg(stream).query_async(redis).await?;
+            (length - pending).max(0)
+        }
+    };
     let last_delivered = field_str(&group, "last-delivered-id").unwrap_or_else(|| "0-0".into());
 
     let mut oldest_ms: Option<u64> = None;
     if pending > 0 {
         let summary: Vec<Value> = redis::cmd("XPENDING")
             .arg(stream)
-            .arg(worker::GROUP)
+            .arg(group_name)
             .query_async(redis)
             .await?;
         oldest_ms = summary

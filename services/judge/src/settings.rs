@@ -3,8 +3,12 @@
 
 use std::time::Duration;
 
-use joust_common::settings::{
-    CommonSettings, SettingError, StoreSettings, env_ms, env_or, env_string,
+use joust_common::{
+    execution::DEVELOPMENT_EXECUTOR_TOKEN,
+    settings::{
+        CommonSettings, KeyRing, SettingError, StoreSettings, env_list, env_ms, env_or, env_secret,
+        env_string,
+    },
 };
 
 #[derive(Debug, Clone)]
@@ -13,14 +17,30 @@ pub struct Settings {
     pub stores: StoreSettings,
     /// `JOUST_JUDGE_PORT`: port of `/healthz`, `/readyz` and `/metrics`; 0 picks a free one.
     pub port: u16,
+    /// `JOUST_OPS_HOST`: interface of that port. The judge serves nothing to players, and its
+    /// readiness names PostgreSQL and Redis, so it stays private whatever `JOUST_HOST` says.
+    pub ops_host: String,
     /// `JOUST_EXECUTOR_URL`: base URLs of the executors, comma-separated.
     pub executor_urls: Vec<String>,
     /// `JOUST_JUDGE_CONSUMER`: this worker's name in the consumer group (unique per process).
     pub consumer_name: String,
     /// `JOUST_JUDGE_CONCURRENCY`: submissions this worker judges at once.
     pub concurrency: usize,
-    /// `JOUST_JUDGE_EXECUTOR_TIMEOUT_MS`: per-call timeout of an execution request.
+    /// `JOUST_EXECUTOR_TOKEN` (and `JOUST_EXECUTOR_PREVIOUS_TOKEN` during a rotation): the
+    /// bearer token sent to the executors. Required outside development mode.
+    pub executor_token: KeyRing,
+    /// `JOUST_JUDGE_EXECUTOR_TIMEOUT_MS`: per-call timeout of an execution request. Longer than
+    /// the executor's own per-request deadline, which answers TLE in time: a call that still
+    /// times out is charged to its submission.
     pub executor_timeout: Duration,
+    /// `JOUST_JUDGE_MAX_TIMEOUTS`: timed-out calls after which a submission gets TLE and is
+    /// dead-lettered.
+    pub max_timeouts: i32,
+    /// `JOUST_JUDGE_BACKPRESSURE_MAX_MS`: the longest pause between retries while every
+    /// executor answers 429 (the pause doubles from `JOUST_JUDGE_RETRY_MS`).
+    pub backpressure_max_delay: Duration,
+    /// `JOUST_JUDGE_FAIR_WINDOW`: stream entries a worker holds to choose fairly between users.
+    pub fair_window: usize,
     /// `JOUST_JUDGE_EXECUTOR_CONCURRENCY`: calls in flight to one executor (the bulkhead).
     pub executor_concurrency: usize,
     /// `JOUST_JUDGE_BREAKER_FAILURES`: consecutive infrastructure failures that open a breaker.
@@ -48,10 +68,15 @@ impl Default for Settings {
             common: CommonSettings::default(),
             stores: StoreSettings::default(),
             port: 8081,
+            ops_host: "127.0.0.1".to_owned(),
             executor_urls: vec!["http://127.0.0.1:8082".to_owned()],
             consumer_name: format!("judge-{}", std::process::id()),
             concurrency: 4,
-            executor_timeout: Duration::from_secs(60),
+            executor_token: KeyRing::single(DEVELOPMENT_EXECUTOR_TOKEN),
+            executor_timeout: Duration::from_secs(45),
+            max_timeouts: 2,
+            backpressure_max_delay: Duration::from_secs(10),
+            fair_window: 64,
             executor_concurrency: 4,
             breaker_failures: 5,
             breaker_open: Duration::from_secs(5),
@@ -67,22 +92,28 @@ impl Default for Settings {
 impl Settings {
     pub fn from_env() -> Result<Self, SettingError> {
         let d = Self::default();
+        let common = CommonSettings::from_env()?;
         Ok(Self {
-            common: CommonSettings::from_env()?,
+            executor_token: env_secret(
+                "JOUST_EXECUTOR_TOKEN",
+                "JOUST_EXECUTOR_PREVIOUS_TOKEN",
+                DEVELOPMENT_EXECUTOR_TOKEN,
+                common.dev_mode,
+            )?,
+            common,
             stores: StoreSettings::from_env(),
             port: env_or("JOUST_JUDGE_PORT", d.port)?,
-            executor_urls: match std::env::var("JOUST_EXECUTOR_URL") {
-                Ok(urls) if !urls.trim().is_empty() => urls
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|u| !u.is_empty())
-                    .map(String::from)
-                    .collect(),
-                _ => d.executor_urls,
-            },
+            ops_host: env_string("JOUST_OPS_HOST", &d.ops_host),
+            executor_urls: env_list("JOUST_EXECUTOR_URL", d.executor_urls)?,
             consumer_name: env_string("JOUST_JUDGE_CONSUMER", &d.consumer_name),
             concurrency: env_or("JOUST_JUDGE_CONCURRENCY", d.concurrency)?,
             executor_timeout: env_ms("JOUST_JUDGE_EXECUTOR_TIMEOUT_MS", d.executor_timeout)?,
+            max_timeouts: env_or("JOUST_JUDGE_MAX_TIMEOUTS", d.max_timeouts)?,
+            backpressure_max_delay: env_ms(
+                "JOUST_JUDGE_BACKPRESSURE_MAX_MS",
+                d.backpressure_max_delay,
+            )?,
+            fair_window: env_or("JOUST_JUDGE_FAIR_WINDOW", d.fair_window)?,
             executor_concurrency: env_or(
                 "JOUST_JUDGE_EXECUTOR_CONCURRENCY",
                 d.executor_concurrency,

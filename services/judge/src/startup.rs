@@ -1,7 +1,7 @@
 //! Building and running the judge: the consumer loop, the queue sampler and the operational
 //! HTTP routes.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use axum::Router;
 use joust_common::{db, ops};
@@ -44,6 +44,7 @@ impl Application {
             &settings.executor_urls,
             ExecutorPolicy {
                 timeout: settings.executor_timeout,
+                token: settings.executor_token.clone(),
                 breaker_failures: settings.breaker_failures,
                 breaker_open: settings.breaker_open,
                 max_concurrent_calls: settings.executor_concurrency,
@@ -62,12 +63,17 @@ impl Application {
             retry_delay: settings.retry_delay,
             claim_idle: settings.claim_idle,
             max_attempts: settings.max_attempts,
+            max_timeouts: settings.max_timeouts,
+            backpressure_max_delay: settings.backpressure_max_delay,
+            fair_window: settings.fair_window,
             requeue_after: settings.requeue_after,
             metrics: metrics.clone(),
         };
-        let router = ops::routes(metrics.registry.clone(), ops::store_readiness(pool, redis));
-        let (listener, port) =
-            joust_common::http::bind(&settings.common.host, settings.port).await?;
+        let router = ops::routes(
+            metrics.registry.clone(),
+            readiness(&metrics, pool, redis, state.executors.clone()),
+        );
+        let (listener, port) = joust_common::http::bind(&settings.ops_host, settings.port).await?;
         Ok(Self {
             port,
             listener,
@@ -115,4 +121,34 @@ impl Application {
         let _ = requeuer.await;
         served
     }
+}
+
+/// Not ready while a store is unreachable; degraded while an executor's breaker is open
+/// (submissions then wait, or go to the other executors).
+fn readiness(
+    metrics: &Metrics,
+    pool: sqlx::PgPool,
+    redis: redis::aio::ConnectionManager,
+    executors: ExecutorPool,
+) -> ops::ReadinessCheck {
+    let stores = ops::StoreHealth::new(&metrics.registry, pool, redis);
+    stores.spawn_probe(ops::STORE_PROBE_PERIOD);
+    Arc::new(move || {
+        let stores = stores.clone();
+        let (open, total) = executors.open_breakers();
+        Box::pin(async move {
+            match stores.check().await {
+                ops::Readiness::Ready if open.len() == total && total > 0 => {
+                    ops::Readiness::Degraded(format!(
+                        "every executor's breaker is open: {}",
+                        open.join(", ")
+                    ))
+                }
+                ops::Readiness::Ready if !open.is_empty() => {
+                    ops::Readiness::Degraded(format!("breaker open: {}", open.join(", ")))
+                }
+                other => other,
+            }
+        })
+    })
 }

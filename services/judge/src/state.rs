@@ -18,6 +18,9 @@ pub struct JudgeState {
     pub retry_delay: Duration,
     pub claim_idle: Duration,
     pub max_attempts: i32,
+    pub max_timeouts: i32,
+    pub backpressure_max_delay: Duration,
+    pub fair_window: usize,
     pub requeue_after: Duration,
     pub metrics: Metrics,
 }

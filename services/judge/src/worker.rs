@@ -1,39 +1,35 @@
-//! The consumer loop. Reads submission ids from the stream as a member of the `judges`
-//! consumer group and judges several at once. An entry is acknowledged only once its verdict is
-//! recorded; while an executor outage holds it up, its task keeps it (and keeps claiming it, so
-//! no other worker takes it over) and retries. Entries a dead worker left idle are claimed with
-//! `XAUTOCLAIM`. A submission that keeps failing (a poison message) goes to the dead-letter
-//! stream and its players are told once that it could not be judged.
+//! The consumer loop. A reader task takes submission ids from the stream as a member of the
+//! `judges` consumer group (entries a dead worker left idle first, with `XAUTOCLAIM`, then new
+//! ones) into a bounded window; the scheduler starts judging from that window fairly between
+//! users (see `fair`) as judging slots free up. Waiting entries stay claimed by this worker. An
+//! entry is acknowledged, and deleted from the stream, only once its verdict is recorded (see
+//! `attempt`).
 
 use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Duration,
 };
 
-use joust_common::{
-    battle_events,
-    execution::{ExecutionResponse, Verdict},
+use redis::AsyncCommands;
+use redis::streams::{
+    StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply,
 };
-use redis::{
-    AsyncCommands,
-    streams::{
-        StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamReadOptions, StreamReadReply,
-    },
-};
-use tokio::sync::{Semaphore, watch};
+use sqlx::PgPool;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 use uuid::Uuid;
 
-use crate::{ExecutorError, SubmissionForJudging, TraceIds, state::JudgeState};
+pub use crate::attempt::dead_letter_key;
+use crate::{
+    attempt::{claim_refresh_period, keep_claimed},
+    fair::{Backlog, Waiting},
+    runs::RunFeed,
+    state::JudgeState,
+};
 pub use joust_common::queue::{JUDGE_GROUP as GROUP, submissions_stream as stream_key};
 
 /// How long one read waits for new submissions.
 pub const READ_BLOCK: Duration = Duration::from_secs(2);
-
-/// The dead-letter stream.
-pub fn dead_letter_key(prefix: &str) -> String {
-    format!("{prefix}judge:dead-letter")
-}
 
 /// Creates the consumer group (and the stream) if it does not exist yet.
 pub async fn ensure_group(
@@ -47,54 +43,139 @@ pub async fn ensure_group(
     }
 }
 
+/// Resolves once `stop` turns true (holding no borrow of it afterwards).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    let _ = stop.wait_for(|stopped| *stopped).await;
+}
+
+/// An entry read from the stream, holding its place in the window.
+type Read = (String, Option<Uuid>, OwnedSemaphorePermit);
+
 /// Runs until `stop` turns true; in-flight judging finishes its current attempt first.
 pub async fn run(
     state: JudgeState,
+    stream_redis: redis::aio::ConnectionManager,
+    mut stop: watch::Receiver<bool>,
+) {
+    let slots = state.concurrency.max(1);
+    let window = Arc::new(Semaphore::new(state.fair_window.max(slots)));
+    let (reads, mut read) = mpsc::unbounded_channel();
+    let reader = tokio::spawn(read_loop(
+        state.clone(),
+        stream_redis,
+        window,
+        reads,
+        stop.clone(),
+    ));
+    let mut backlog: Backlog<OwnedSemaphorePermit> = Backlog::default();
+    let mut running: HashSet<String> = HashSet::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    // Practice runs take a slot only when no submission waits (see `runs`).
+    let mut runs = RunFeed::start(state.clone(), stop.clone());
+    let mut run_tasks = tokio::task::JoinSet::new();
+    let mut refresh = tokio::time::interval(claim_refresh_period(state.claim_idle));
+    loop {
+        while tasks.len() + run_tasks.len() < slots
+            && let Some(entry) = backlog.take_next()
+        {
+            running.insert(entry.entry_id.clone());
+            let (state, stop) = (state.clone(), stop.clone());
+            tasks.spawn(async move {
+                crate::attempt::handle_entry(&state, &entry.entry_id, entry.submission_id, stop)
+                    .await;
+                (entry.entry_id, entry.user_id)
+            });
+        }
+        let free_for_run =
+            backlog.is_empty() && read.is_empty() && tasks.len() + run_tasks.len() < slots;
+        runs.want(free_for_run);
+        tokio::select! {
+            () = stopped(&mut stop) => break,
+            Some(run) = runs.next(), if free_for_run => {
+                let (state, stop) = (state.clone(), stop.clone());
+                run_tasks.spawn(async move { crate::runs::handle(&state, run, stop).await });
+            }
+            Some(_) = run_tasks.join_next() => {}
+            Some(batch) = read.recv() => {
+                let batch: Vec<Read> = batch
+                    .into_iter()
+                    .filter(|(id, _, _)| !running.contains(id) && !backlog.contains(id))
+                    .collect();
+                let users = users_of(&state.pool, &batch).await;
+                for (entry_id, submission_id, permit) in batch {
+                    let user_id = submission_id.and_then(|s| users.get(&s).copied());
+                    backlog.push(Waiting { entry_id, submission_id, user_id, permit });
+                }
+            }
+            Some(done) = tasks.join_next() => match done {
+                Ok((entry_id, user_id)) => {
+                    running.remove(&entry_id);
+                    backlog.finished(user_id);
+                }
+                Err(e) => tracing::error!(error = %e, "a judging task failed"),
+            },
+            _ = refresh.tick() => keep_claimed(&state, &backlog.entry_ids()).await,
+        }
+    }
+    let _ = reader.await;
+    while tasks.join_next().await.is_some() {}
+    while run_tasks.join_next().await.is_some() {}
+    tracing::info!(waiting = backlog.len(), "judge worker stopped");
+}
+
+/// Who made each submission; a submission that cannot be looked up is judged (and dealt with)
+/// without one.
+async fn users_of(pool: &PgPool, batch: &[Read]) -> HashMap<Uuid, Uuid> {
+    let ids: Vec<Uuid> = batch.iter().filter_map(|(_, s, _)| *s).collect();
+    if ids.is_empty() {
+        return HashMap::new();
+    }
+    let rows = sqlx::query!(
+        "SELECT id, user_id FROM submissions WHERE id = ANY($1)",
+        &ids
+    )
+    .fetch_all(pool)
+    .await;
+    match rows {
+        Ok(rows) => rows.into_iter().map(|r| (r.id, r.user_id)).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "looking up who made submissions failed");
+            HashMap::new()
+        }
+    }
+}
+
+/// Reads entries while the window has room and hands them to the scheduler.
+async fn read_loop(
+    state: JudgeState,
     mut redis: redis::aio::ConnectionManager,
+    window: Arc<Semaphore>,
+    reads: mpsc::UnboundedSender<Vec<Read>>,
     mut stop: watch::Receiver<bool>,
 ) {
     let stream = stream_key(&state.redis_prefix);
-    let slots = Arc::new(Semaphore::new(state.concurrency.max(1)));
-    let in_flight: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let mut tasks = tokio::task::JoinSet::new();
-    while !*stop.borrow() {
-        while tasks.try_join_next().is_some() {}
-        let free = slots.available_permits();
-        if free == 0 {
-            tokio::select! {
-                _ = stop.changed() => {}
-                _ = tasks.join_next() => {}
-            }
-            continue;
+    loop {
+        let first = tokio::select! {
+            () = stopped(&mut stop) => return,
+            permit = window.clone().acquire_owned() => permit.expect("the window is never closed"),
+        };
+        let mut permits = vec![first];
+        while let Ok(permit) = window.clone().try_acquire_owned() {
+            permits.push(permit);
         }
         let batch = tokio::select! {
-            _ = stop.changed() => break,
-            batch = next_batch(&mut redis, &stream, &state.consumer, state.claim_idle, free) => batch,
+            () = stopped(&mut stop) => return,
+            batch = next_batch(&mut redis, &stream, &state.consumer, state.claim_idle, permits.len()) => batch,
         };
         match batch {
             Ok(entries) => {
-                for (entry_id, submission_id) in entries {
-                    if !in_flight
-                        .lock()
-                        .expect("lock is never poisoned")
-                        .insert(entry_id.clone())
-                    {
-                        continue;
-                    }
-                    let permit = slots
-                        .clone()
-                        .acquire_owned()
-                        .await
-                        .expect("the semaphore is never closed");
-                    let (state, stop, in_flight) = (state.clone(), stop.clone(), in_flight.clone());
-                    tasks.spawn(async move {
-                        handle_entry(&state, &entry_id, submission_id, stop).await;
-                        in_flight
-                            .lock()
-                            .expect("lock is never poisoned")
-                            .remove(&entry_id);
-                        drop(permit);
-                    });
+                let batch: Vec<Read> = entries
+                    .into_iter()
+                    .zip(permits)
+                    .map(|((entry_id, submission_id), permit)| (entry_id, submission_id, permit))
+                    .collect();
+                if !batch.is_empty() && reads.send(batch).is_err() {
+                    return;
                 }
             }
             Err(e) if e.code() == Some("NOGROUP") => {
@@ -112,8 +193,6 @@ pub async fn run(
             }
         }
     }
-    while tasks.join_next().await.is_some() {}
-    tracing::info!("judge worker stopped");
 }
 
 /// Entries a dead worker left idle first, then new ones.
@@ -162,218 +241,4 @@ fn parse_entries(ids: impl IntoIterator<Item = StreamId>) -> Vec<(String, Option
             (entry.id, submission)
         })
         .collect()
-}
-
-/// What one attempt at a submission came to.
-enum Attempt {
-    /// Nothing more to do with the entry; the label is the metric outcome.
-    Done(&'static str),
-    /// An executor outage: wait and retry, the submission is not at fault.
-    Outage(ExecutorError),
-    /// Something else failed (a server error, the database): retry, counting the attempt.
-    Failed(String),
-}
-
-async fn handle_entry(
-    state: &JudgeState,
-    entry_id: &str,
-    submission_id: Option<Uuid>,
-    mut stop: watch::Receiver<bool>,
-) {
-    let stream = stream_key(&state.redis_prefix);
-    let mut redis = state.redis.clone();
-    let Some(submission_id) = submission_id else {
-        tracing::error!(entry_id, "malformed stream entry; acknowledging it");
-        state
-            .metrics
-            .attempts
-            .with_label_values(&["malformed"])
-            .inc();
-        let _: redis::RedisResult<i64> = redis.xack(&stream, GROUP, &[entry_id]).await;
-        return;
-    };
-    let started = Instant::now();
-    loop {
-        let attempt =
-            with_heartbeat(state, entry_id, judge_once(state, submission_id, started)).await;
-        match attempt {
-            Attempt::Done(outcome) => {
-                state.metrics.attempts.with_label_values(&[outcome]).inc();
-                let acked: redis::RedisResult<i64> = redis.xack(&stream, GROUP, &[entry_id]).await;
-                if let Err(e) = acked {
-                    tracing::warn!(error = %e, %submission_id, "acknowledging failed; a redelivery will change nothing");
-                }
-                return;
-            }
-            Attempt::Outage(e) => {
-                state.metrics.attempts.with_label_values(&["delayed"]).inc();
-                tracing::info!(error = %e, %submission_id, "judging delayed by an executor outage");
-            }
-            Attempt::Failed(e) => {
-                state.metrics.attempts.with_label_values(&["failed"]).inc();
-                tracing::warn!(error = %e, %submission_id, "judging attempt failed; will retry");
-            }
-        }
-        tokio::select! {
-            _ = stop.wait_for(|stopped| *stopped) => return,
-            () = tokio::time::sleep(state.retry_delay) => {}
-        }
-    }
-}
-
-/// Runs `work` while periodically re-claiming the entry, so that a long judging or an outage
-/// does not make it look abandoned to other workers.
-async fn with_heartbeat<T>(
-    state: &JudgeState,
-    entry_id: &str,
-    work: impl std::future::Future<Output = T>,
-) -> T {
-    tokio::pin!(work);
-    let period = (state.claim_idle / 3).max(Duration::from_millis(100));
-    let mut redis = state.redis.clone();
-    loop {
-        tokio::select! {
-            result = &mut work => return result,
-            () = tokio::time::sleep(period) => {
-                let claimed: redis::RedisResult<redis::Value> = redis::cmd("XCLAIM")
-                    .arg(stream_key(&state.redis_prefix))
-                    .arg(GROUP)
-                    .arg(&state.consumer)
-                    .arg(0)
-                    .arg(entry_id)
-                    .arg("JUSTID")
-                    .query_async(&mut redis)
-                    .await;
-                if let Err(e) = claimed {
-                    tracing::warn!(error = %e, entry_id, "refreshing the claim failed");
-                }
-            }
-        }
-    }
-}
-
-#[tracing::instrument(skip_all, fields(
-    submission_id = %submission_id,
-    battle_id = tracing::field::Empty,
-    user_id = tracing::field::Empty,
-))]
-async fn judge_once(state: &JudgeState, submission_id: Uuid, started: Instant) -> Attempt {
-    let submission = match crate::load_submission(&state.pool, submission_id).await {
-        Ok(Some(submission)) => {
-            let span = tracing::Span::current();
-            span.record("battle_id", tracing::field::display(submission.battle_id));
-            span.record("user_id", tracing::field::display(submission.user_id));
-            submission
-        }
-        Ok(None) => {
-            tracing::error!("submission not found; dropping the entry");
-            return Attempt::Done("missing");
-        }
-        Err(e) => return Attempt::Failed(e.to_string()),
-    };
-    if submission.already_judged {
-        return Attempt::Done("duplicate");
-    }
-    let attempts = match crate::apply::record_attempt(&state.pool, submission_id).await {
-        Ok(Some(attempts)) => attempts,
-        Ok(None) => return Attempt::Done("duplicate"),
-        Err(e) => return Attempt::Failed(e.to_string()),
-    };
-    if attempts > state.max_attempts {
-        return dead_letter(state, &submission, attempts, "too many failed attempts").await;
-    }
-    let trace = TraceIds {
-        submission_id: Some(submission.id),
-        battle_id: Some(submission.battle_id),
-        user_id: Some(submission.user_id),
-    };
-    match state.executors.execute(&submission.request, &trace).await {
-        Ok(response) => record(state, &submission, &response, started).await,
-        Err(e) if e.is_outage() => {
-            if let Err(db) = crate::apply::refund_attempt(&state.pool, submission_id).await {
-                return Attempt::Failed(db.to_string());
-            }
-            match crate::apply::mark_delayed(&state.pool, &submission, state.executors.retry_in())
-                .await
-            {
-                Ok(Some(event)) => {
-                    let players = &submission.players;
-                    battle_events::publish(
-                        state.redis.clone(),
-                        &state.redis_prefix,
-                        players,
-                        &[event],
-                    )
-                    .await;
-                }
-                Ok(None) => {}
-                Err(db) => return Attempt::Failed(db.to_string()),
-            }
-            Attempt::Outage(e)
-        }
-        // The executor refuses this request as such: retrying cannot help.
-        Err(e @ ExecutorError::Rejected { .. }) => {
-            dead_letter(state, &submission, attempts, &e.to_string()).await
-        }
-        Err(e) => Attempt::Failed(e.to_string()),
-    }
-}
-
-async fn record(
-    state: &JudgeState,
-    submission: &SubmissionForJudging,
-    response: &ExecutionResponse,
-    started: Instant,
-) -> Attempt {
-    let events = match crate::apply_verdict(&state.pool, submission, response).await {
-        Ok(events) => events,
-        Err(e) => return Attempt::Failed(e.to_string()),
-    };
-    if events.is_empty() {
-        return Attempt::Done("duplicate");
-    }
-    let players = &submission.players;
-    battle_events::publish(state.redis.clone(), &state.redis_prefix, players, &events).await;
-    state
-        .metrics
-        .judge_duration
-        .with_label_values(&[response.verdict.as_str()])
-        .observe(started.elapsed().as_secs_f64());
-    tracing::info!(verdict = %response.verdict, "submission judged");
-    Attempt::Done("judged")
-}
-
-/// Parks the submission on the dead-letter stream and records an internal-error verdict, which
-/// tells its players once.
-async fn dead_letter(
-    state: &JudgeState,
-    submission: &SubmissionForJudging,
-    attempts: i32,
-    reason: &str,
-) -> Attempt {
-    tracing::error!(submission.id = %submission.id, attempts, reason, "dead-lettering a submission");
-    let mut redis = state.redis.clone();
-    let parked: redis::RedisResult<String> = redis::cmd("XADD")
-        .arg(dead_letter_key(&state.redis_prefix))
-        .arg("*")
-        .arg("submission_id")
-        .arg(submission.id.to_string())
-        .arg("attempts")
-        .arg(attempts)
-        .arg("reason")
-        .arg(reason)
-        .query_async(&mut redis)
-        .await;
-    if let Err(e) = parked {
-        return Attempt::Failed(e.to_string());
-    }
-    let response = ExecutionResponse {
-        verdict: Verdict::IE,
-        compile_output: None,
-        tests: vec![],
-    };
-    match record(state, submission, &response, Instant::now()).await {
-        Attempt::Done(_) => Attempt::Done("dead_lettered"),
-        other => other,
-    }
 }

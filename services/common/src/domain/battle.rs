@@ -21,6 +21,9 @@ text_enum! {
         Forfeit => "forfeit",
         /// Time ran out with no winner.
         Draw => "draw",
+        /// Time ran out on a scoring problem: the higher best score won (a tie: whoever
+        /// reached it first).
+        Score => "score",
     }
 }
 
@@ -65,11 +68,13 @@ text_enum! {
 }
 
 text_enum! {
-    /// A direct challenge: open until someone accepts it.
+    /// A direct challenge: open until someone accepts it or it expires.
     pub enum ChallengeStatus {
         Open => "open",
         Accepted => "accepted",
         Cancelled => "cancelled",
+        /// Nobody accepted it within `JOUST_CHALLENGE_TTL_SECS`.
+        Expired => "expired",
     }
 }
 

@@ -3,8 +3,9 @@
 //! Every ending (an accepted submission, a resignation, a player who did not come back, time
 //! running out, and the no-show and tournament endings to come) goes through
 //! [`finish_battle`], inside the caller's transaction. It is the hook where anything that must
-//! happen exactly once per finished battle attaches: rating updates and bracket advancement
-//! belong here, in the same transaction, so they commit with the ending or not at all.
+//! happen exactly once per finished battle attaches: the rating update (`rating::apply`) and
+//! bracket advancement belong here, in the same transaction, so they commit with the ending or
+//! not at all.
 
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -13,6 +14,7 @@ use uuid::Uuid;
 use super::{
     battle::{BattleStatus, DrawReason, EventKind, ForfeitReason, Outcome, SubmissionStatus},
     events::{self, BattleEvent},
+    rating::{self, RatingChange},
 };
 
 /// How a battle ends.
@@ -25,6 +27,9 @@ pub enum Ending {
     Forfeit { loser: Uuid, reason: ForfeitReason },
     /// Nobody wins.
     Draw { reason: DrawReason },
+    /// Time ran out on a scoring problem: `submission_id`, by `winner`, has the best score
+    /// (made first among equal ones).
+    BestScore { winner: Uuid, submission_id: Uuid },
 }
 
 impl Ending {
@@ -33,6 +38,7 @@ impl Ending {
             Ending::Accepted { .. } => Outcome::Accepted,
             Ending::Forfeit { .. } => Outcome::Forfeit,
             Ending::Draw { .. } => Outcome::Draw,
+            Ending::BestScore { .. } => Outcome::Score,
         }
     }
 
@@ -40,7 +46,9 @@ impl Ending {
     fn applies_to(&self, status: BattleStatus) -> bool {
         match self {
             Ending::Forfeit { .. } => status != BattleStatus::Finished,
-            Ending::Accepted { .. } | Ending::Draw { .. } => status == BattleStatus::Running,
+            Ending::Accepted { .. } | Ending::Draw { .. } | Ending::BestScore { .. } => {
+                status == BattleStatus::Running
+            }
         }
     }
 
@@ -50,6 +58,7 @@ impl Ending {
             Ending::Accepted { .. } => Outcome::Accepted.as_str(),
             Ending::Forfeit { reason, .. } => reason.as_str(),
             Ending::Draw { reason } => reason.as_str(),
+            Ending::BestScore { .. } => Outcome::Score.as_str(),
         }
     }
 }
@@ -65,6 +74,8 @@ struct FinishedData {
     loser_id: Option<Uuid>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'static str>,
+    /// Both players' rating changes, in `[player_a, player_b]` order.
+    ratings: [RatingChange; 2],
 }
 
 /// A battle that [`finish_battle`] ended.
@@ -74,6 +85,8 @@ pub struct FinishedBattle {
     pub players: [Uuid; 2],
     pub winner: Option<Uuid>,
     pub outcome: Outcome,
+    /// Both players' rating changes, in `players` order.
+    pub ratings: [RatingChange; 2],
     /// The `battle.finished` event, to publish once the transaction commits.
     pub event: BattleEvent,
 }
@@ -121,6 +134,12 @@ pub async fn finish_battle(
             players.into_iter().find(|p| *p != loser)
         }
         Ending::Draw { .. } => None,
+        Ending::BestScore { winner, .. } => {
+            if !players.contains(&winner) {
+                return Ok(None);
+            }
+            Some(winner)
+        }
     };
     let outcome = ending.outcome();
     sqlx::query!(
@@ -133,8 +152,12 @@ pub async fn finish_battle(
     )
     .execute(&mut *conn)
     .await?;
+    // Every ending is rated, in this transaction: once, with the ending, or not at all.
+    let ratings = rating::apply(conn, battle_id, players, winner).await?;
     let (submission_id, loser_id, reason) = match ending {
-        Ending::Accepted { submission_id, .. } => (Some(submission_id), None, None),
+        Ending::Accepted { submission_id, .. } | Ending::BestScore { submission_id, .. } => {
+            (Some(submission_id), None, None)
+        }
         Ending::Forfeit { loser, reason } => (None, Some(loser), Some(reason.as_str())),
         Ending::Draw { reason } => (None, None, Some(reason.as_str())),
     };
@@ -144,6 +167,7 @@ pub async fn finish_battle(
         submission_id,
         loser_id,
         reason,
+        ratings,
     };
     let data = serde_json::to_value(&data).expect("event data serializes");
     let event = events::append(conn, battle_id, EventKind::BattleFinished, data).await?;
@@ -153,6 +177,7 @@ pub async fn finish_battle(
         players,
         winner,
         outcome,
+        ratings,
         event,
     }))
 }

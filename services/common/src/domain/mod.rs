@@ -9,6 +9,8 @@ mod battle;
 pub mod events;
 mod finish;
 mod language;
+pub mod rating;
+pub mod scoring;
 mod text_enum;
 
 pub use battle::{
@@ -18,6 +20,7 @@ pub use battle::{
 pub use events::BattleEvent;
 pub use finish::{Ending, FinishedBattle, finish_battle};
 pub use language::Language;
+pub use rating::RatingChange;
 pub use text_enum::UnknownName;
 
 #[cfg(test)]

@@ -9,9 +9,7 @@ use crate::support::*;
 
 #[tokio::test]
 async fn a_worker_killed_mid_job_leaves_the_submission_to_another_exactly_once() {
-    let port = free_port();
-    let _executor = start_executor(port).await;
-    let proxy = start_proxy(&format!("http://127.0.0.1:{port}")).await;
+    let (_executor, proxy) = executor_behind_proxy().await;
     proxy.delay_ms.store(3_000, Ordering::SeqCst);
     let stores = TestStores::new().await;
     let (a, _b, battle) = running_battle(&stores.pool).await;
@@ -43,10 +41,7 @@ async fn a_worker_killed_mid_job_leaves_the_submission_to_another_exactly_once()
 
 #[tokio::test]
 async fn an_executor_outage_delays_judging_then_drains_the_backlog() {
-    let port = free_port();
-    let mut executor = start_executor(port).await;
-    let stores = TestStores::new().await;
-    let (a, b, battle) = running_battle(&stores.pool).await;
+    let (mut executor, port, stores, (a, b, battle)) = executor_and_battle().await;
     let ends_at_before: chrono::DateTime<chrono::Utc> =
         sqlx::query_scalar("SELECT ends_at FROM battles WHERE id = $1")
             .bind(battle)
@@ -132,40 +127,8 @@ async fn an_executor_outage_delays_judging_then_drains_the_backlog() {
 }
 
 #[tokio::test]
-async fn a_slow_executor_trips_the_timeout_instead_of_hanging() {
-    let port = free_port();
-    let _executor = start_executor(port).await;
-    let proxy = start_proxy(&format!("http://127.0.0.1:{port}")).await;
-    proxy.delay_ms.store(60_000, Ordering::SeqCst);
-    let stores = TestStores::new().await;
-    let (a, _b, battle) = running_battle(&stores.pool).await;
-    let mut settings = judge_settings(&stores, std::slice::from_ref(&proxy.url));
-    settings.executor_timeout = Duration::from_millis(1_500);
-    let judge = spawn_judge(settings).await;
-    let id = queue_submission(&stores, battle, a, "c", SUM_C).await;
-    eventually(
-        Duration::from_secs(15),
-        "the timeout to be counted",
-        || async {
-            judge
-                .metrics()
-                .await
-                .contains(r#"judge_attempts_total{outcome="delayed"}"#)
-        },
-    )
-    .await;
-    assert_eq!(verdict(&stores.pool, id).await, None);
-    proxy.delay_ms.store(0, Ordering::SeqCst);
-    assert_eq!(wait_for_verdict(&stores.pool, id).await, "AC");
-    assert_eq!(judged_events(&stores.pool, id).await, 1);
-    judge.stop().await;
-}
-
-#[tokio::test]
 async fn a_poison_submission_is_dead_lettered_and_reported_once() {
-    let port = free_port();
-    let _executor = start_executor(port).await;
-    let proxy = start_proxy(&format!("http://127.0.0.1:{port}")).await;
+    let (_executor, proxy) = executor_behind_proxy().await;
     let stores = TestStores::new().await;
     let (a, b, battle) = running_battle(&stores.pool).await;
     let mut settings = judge_settings(&stores, std::slice::from_ref(&proxy.url));
@@ -303,12 +266,11 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
     use joust_judge::{ExecutorError, ExecutorPolicy, ExecutorPool, TraceIds};
     use prometheus::{IntCounterVec, IntGaugeVec, Opts};
 
-    let port = free_port();
-    let _executor = start_executor(port).await;
-    let proxy = start_proxy(&format!("http://127.0.0.1:{port}")).await;
+    let (_executor, proxy) = executor_behind_proxy().await;
     let pool = ExecutorPool::new(
         std::slice::from_ref(&proxy.url),
         ExecutorPolicy {
+            token: joust_common::settings::KeyRing::single(executor_token()),
             timeout: Duration::from_secs(10),
             breaker_failures: 1,
             breaker_open: Duration::from_millis(500),
@@ -324,6 +286,7 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
         tests: vec![TestCase {
             input: "1 2".into(),
             expected_output: "3".into(),
+            sample: false,
         }],
         time_limit_ms: 1_000,
         memory_limit_mb: 64,
@@ -373,10 +336,7 @@ async fn a_half_open_breaker_lets_one_probe_through_at_a_time() {
 
 #[tokio::test]
 async fn a_lost_stream_and_group_are_recreated_and_judging_goes_on() {
-    let port = free_port();
-    let _executor = start_executor(port).await;
-    let stores = TestStores::new().await;
-    let (a, _b, battle) = running_battle(&stores.pool).await;
+    let (_executor, port, stores, (a, _b, battle)) = executor_and_battle().await;
     let judge = spawn_judge(judge_settings(
         &stores,
         &[format!("http://127.0.0.1:{port}")],
@@ -401,10 +361,7 @@ async fn a_lost_stream_and_group_are_recreated_and_judging_goes_on() {
 
 #[tokio::test]
 async fn submissions_whose_stream_entries_were_lost_are_requeued_and_judged_once() {
-    let port = free_port();
-    let _executor = start_executor(port).await;
-    let stores = TestStores::new().await;
-    let (a, b, battle) = running_battle(&stores.pool).await;
+    let (_executor, port, stores, (a, b, battle)) = executor_and_battle().await;
     // Stored long ago, never on the stream (or lost with it); one more that is recent.
     let mut lost = Vec::new();
     for user in [a, b] {

@@ -14,10 +14,7 @@ use crate::support::*;
 
 #[tokio::test]
 async fn judges_queued_submissions_and_the_first_accepted_wins() {
-    let port = free_port();
-    let _executor = start_executor(port).await;
-    let stores = TestStores::new().await;
-    let (a, b, battle) = running_battle(&stores.pool).await;
+    let (_executor, port, stores, (a, b, battle)) = executor_and_battle().await;
 
     let mut pubsub = redis::Client::open(stores.redis_url.as_str())
         .unwrap()
@@ -115,6 +112,7 @@ async fn applying_a_verdict_twice_changes_nothing_the_second_time() {
     let response = ExecutionResponse {
         verdict: Verdict::AC,
         compile_output: None,
+        validator_error: None,
         tests: vec![],
     };
     let first = joust_judge::apply_verdict(&stores.pool, &submission, &response)
@@ -168,6 +166,7 @@ async fn apply(stores: &TestStores, submission: uuid::Uuid, verdict: Verdict) ->
     let response = ExecutionResponse {
         verdict,
         compile_output: None,
+        validator_error: None,
         tests: vec![],
     };
     joust_judge::apply_verdict(&stores.pool, &loaded, &response)

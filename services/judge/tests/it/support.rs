@@ -13,7 +13,12 @@ use std::{
 };
 
 use axum::{
-    Router, body::Bytes, extract::State, http::StatusCode, response::IntoResponse, routing::post,
+    Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode, header::AUTHORIZATION},
+    response::IntoResponse,
+    routing::post,
 };
 use joust_common::{settings::LogFormat, testing::TestStores};
 use joust_judge::{Application, Settings};
@@ -80,10 +85,17 @@ fn executor_binary() -> PathBuf {
     executor
 }
 
+/// The bearer token the tests' judges and executors share: random per test run.
+pub fn executor_token() -> &'static str {
+    static TOKEN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TOKEN.get_or_init(|| format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple()))
+}
+
 /// Starts an executor process on `port` and waits until it serves.
 pub async fn start_executor(port: u16) -> Process {
     let child = Command::new(executor_binary())
         .env("JOUST_EXECUTOR_PORT", port.to_string())
+        .env("JOUST_EXECUTOR_TOKEN", executor_token())
         .env(
             "JOUST_RUNTIME_DIR",
             workspace_cache("JOUST_RUNTIME_DIR", "runtimes"),
@@ -107,6 +119,7 @@ pub fn judge_settings(stores: &TestStores, executors: &[String]) -> Settings {
         stores: stores.store_settings(),
         port: 0,
         executor_urls: executors.to_vec(),
+        executor_token: joust_common::settings::KeyRing::single(executor_token()),
         consumer_name: format!("judge-{}", Uuid::new_v4()),
         executor_timeout: Duration::from_secs(30),
         breaker_failures: 3,
@@ -165,6 +178,7 @@ pub fn start_judge_process(stores: &TestStores, executor: &str, claim_idle_ms: u
         .env("JOUST_REDIS_PREFIX", &stores.redis_prefix)
         .env("JOUST_JUDGE_PORT", "0")
         .env("JOUST_EXECUTOR_URL", executor)
+        .env("JOUST_EXECUTOR_TOKEN", executor_token())
         .env("JOUST_JUDGE_CLAIM_IDLE_MS", claim_idle_ms.to_string())
         .env("JOUST_JUDGE_RETRY_MS", "200")
         .env("JOUST_JUDGE_BREAKER_OPEN_MS", "1000")
@@ -176,12 +190,16 @@ pub fn start_judge_process(stores: &TestStores, executor: &str, claim_idle_ms: u
     Process(child)
 }
 
-/// Sits in front of an executor and injects faults: a delay before forwarding, and HTTP 500
-/// for requests whose body contains `POISON`.
+/// Sits in front of an executor and injects faults: a delay before forwarding (`slow_ms` more
+/// for requests whose body contains `SLOW`), HTTP 429 while `busy` is above zero, and HTTP 500
+/// for requests whose body contains `POISON`. It remembers the last `Authorization` header.
 #[derive(Clone)]
 pub struct FaultProxy {
     pub url: String,
     pub delay_ms: Arc<AtomicU64>,
+    pub slow_ms: Arc<AtomicU64>,
+    pub busy: Arc<AtomicUsize>,
+    pub authorization: Arc<std::sync::Mutex<Option<String>>>,
     pub seen: Arc<AtomicUsize>,
     pub fail_poison: Arc<AtomicBool>,
 }
@@ -193,12 +211,29 @@ struct ProxyState {
     http: reqwest::Client,
 }
 
-async fn forward(State(state): State<ProxyState>, body: Bytes) -> impl IntoResponse {
+async fn forward(
+    State(state): State<ProxyState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
     state.proxy.seen.fetch_add(1, Ordering::SeqCst);
-    tokio::time::sleep(Duration::from_millis(
-        state.proxy.delay_ms.load(Ordering::SeqCst),
-    ))
-    .await;
+    let authorization = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    *state.proxy.authorization.lock().unwrap() = authorization.clone();
+    let busy = state
+        .proxy
+        .busy
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+    if busy.is_ok() {
+        return (StatusCode::TOO_MANY_REQUESTS, "saturated".to_owned());
+    }
+    let mut delay = state.proxy.delay_ms.load(Ordering::SeqCst);
+    if body.windows(4).any(|w| w == b"SLOW") {
+        delay += state.proxy.slow_ms.load(Ordering::SeqCst);
+    }
+    tokio::time::sleep(Duration::from_millis(delay)).await;
     if state.proxy.fail_poison.load(Ordering::SeqCst) && body.windows(6).any(|w| w == b"POISON") {
         return (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -209,6 +244,7 @@ async fn forward(State(state): State<ProxyState>, body: Bytes) -> impl IntoRespo
         .http
         .post(format!("{}/v1/executions", state.upstream))
         .header("content-type", "application/json")
+        .header(AUTHORIZATION, authorization.unwrap_or_default())
         .body(body)
         .send()
         .await;
@@ -221,11 +257,22 @@ async fn forward(State(state): State<ProxyState>, body: Bytes) -> impl IntoRespo
     }
 }
 
+/// A real executor on a free port, reached through a fault-injecting proxy.
+pub async fn executor_behind_proxy() -> (Process, FaultProxy) {
+    let port = free_port();
+    let executor = start_executor(port).await;
+    let proxy = start_proxy(&format!("http://127.0.0.1:{port}")).await;
+    (executor, proxy)
+}
+
 pub async fn start_proxy(upstream: &str) -> FaultProxy {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy = FaultProxy {
         url: format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port()),
         delay_ms: Arc::default(),
+        slow_ms: Arc::default(),
+        busy: Arc::default(),
+        authorization: Arc::default(),
         seen: Arc::default(),
         fail_poison: Arc::new(AtomicBool::new(true)),
     };
@@ -241,13 +288,24 @@ pub async fn start_proxy(upstream: &str) -> FaultProxy {
     proxy
 }
 
+/// What most tests start from: an executor process on a free port (and that port), fresh
+/// stores, and two players in a running battle.
+pub async fn executor_and_battle() -> (Process, u16, TestStores, (Uuid, Uuid, Uuid)) {
+    let port = free_port();
+    let executor = start_executor(port).await;
+    let stores = TestStores::new().await;
+    let battle = running_battle(&stores.pool).await;
+    (executor, port, stores, battle)
+}
+
 /// Two players and a running battle on the seeded problem.
 pub async fn running_battle(pool: &PgPool) -> (Uuid, Uuid, Uuid) {
     let (a, b, battle) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    // Names are unique: a test may set up many battles in one database.
     for (id, name) in [(a, "ada"), (b, "bo")] {
         sqlx::query("INSERT INTO users (id, name) VALUES ($1, $2)")
             .bind(id)
-            .bind(name)
+            .bind(format!("{name}-{}", &id.simple().to_string()[..8]))
             .execute(pool)
             .await
             .unwrap();
