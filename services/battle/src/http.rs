@@ -1,28 +1,38 @@
 //! The HTTP API beside the socket gateway.
 
-use axum::{Json, extract::State};
+use axum::{Json, extract::State, http::request::Parts};
 use joust_common::http::JsonBody;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{AppState, auth::Player, error::ApiError};
+use crate::{AppState, auth::Player, error::ApiError, text::DisplayName};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GuestRequest {
+    /// 1 to 32 visible characters after NFC normalization and trimming; unique ignoring case.
+    #[schema(example = "ada")]
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct GuestResponse {
     pub user_id: Uuid,
     pub name: String,
     pub token: String,
 }
 
-/// `POST /api/auth/guest {name}`: creates a guest player and returns its session token.
+/// `POST /api/auth/guest {name}`: creates a guest player and returns its session token. The
+/// name is a [`DisplayName`], unique ignoring case.
+#[utoipa::path(post, path = "/api/auth/guest", tag = "auth", request_body = GuestRequest,
+    responses(
+        (status = 200, description = "a new guest and its token", body = GuestResponse),
+        (status = "4XX", description = "refused", body = crate::error::ErrorBody),
+        (status = 503, description = "overloaded: `BUSY`, retry after `retry_after_ms`", body = crate::error::ErrorBody),
+    ))]
 pub async fn create_guest(
     State(state): State<AppState>,
+    parts: Parts,
     JsonBody(request): JsonBody<GuestRequest>,
 ) -> Result<Json<GuestResponse>, ApiError> {
     let _timer = state
@@ -30,27 +40,53 @@ pub async fn create_guest(
         .handler_duration
         .with_label_values(&["auth:guest"])
         .start_timer();
-    let name = request.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 32 || name.chars().any(char::is_control) {
-        return Err(ApiError::InvalidPayload(
-            "name must be 1 to 32 printable characters".into(),
-        ));
+    if let Some(logins) = &state.guest_logins {
+        let ip = crate::handshake::client_ip(&parts, &state.trusted_proxies);
+        logins.try_take(&ip).map_err(|wait| {
+            state
+                .metrics
+                .events_limited
+                .with_label_values(&["guest", "ip_rate"])
+                .inc();
+            ApiError::RateLimited {
+                retry_after_ms: (wait.as_millis() as u64).max(1),
+            }
+        })?;
     }
+    let name = DisplayName::parse(&request.name)?;
     let player = Player {
         id: Uuid::new_v4(),
-        name,
+        name: name.into_inner(),
     };
-    sqlx::query!(
+    // Names are unique ignoring case (`users_name_lower`).
+    let inserted = sqlx::query!(
         "INSERT INTO users (id, name) VALUES ($1, $2)",
         player.id,
         player.name,
     )
     .execute(&state.pool)
-    .await?;
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(ApiError::NameTaken);
+        }
+        Err(e) => return Err(e.into()),
+    }
     let token = state.tokens.issue(&player);
     Ok(Json(GuestResponse {
         user_id: player.id,
         name: player.name,
         token,
     }))
+}
+
+/// Any path the API does not have: a JSON error like every other.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// A path the API has, with another method: a JSON error like every other.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
 }

@@ -3,10 +3,20 @@
 //! Spectators join the battle's room and receive its battle events like the players (the relay
 //! emits to the players' rooms and the battle room). Chat and progress are published on their
 //! own Redis channel and emitted by every instance to its local sockets, like battle events,
-//! but they are not in the event log: a client that misses them does not get them back. Chat
-//! keeps its order (one channel, published in order) and is dropped, oldest first, only for a
-//! socket that cannot keep up; progress is best effort and is dropped before chat (see
-//! `outbox`).
+//! but they are not in the event log: a client that misses them does not get them back.
+//!
+//! Chat keeps its acceptance order within a battle, across instances: one Lua script numbers a
+//! line from the battle's chat sequence and publishes it in the same atomic step, so the
+//! channel carries each battle's lines in `seq` order, and every instance's relay and each
+//! socket's outbox keep the order they receive. A socket's own lines are numbered in the order
+//! it sent them (see `order`). Chat is dropped, oldest first, only for a socket that cannot keep
+//! up (a gap in `seq`); progress is best effort and is dropped before chat (see `outbox`).
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 use joust_common::domain::BattleStatus;
@@ -17,10 +27,8 @@ use uuid::Uuid;
 
 use crate::{
     AppState, auth::Player, battles::Resumed, error::ApiError, outbox::Priority, state::Adapter,
+    text::ChatText,
 };
-
-/// Longest chat message, in characters.
-pub const MAX_CHAT_CHARS: usize = 500;
 
 /// The Redis channel of live (unlogged) battle traffic.
 pub fn channel(prefix: &str) -> String {
@@ -73,6 +81,52 @@ pub struct ChatSend {
 #[derive(Debug, Serialize)]
 pub struct ChatSent {
     pub at: DateTime<Utc>,
+    /// The line's place in the battle's chat, as its `chat:message` carries it.
+    pub seq: i64,
+}
+
+/// How long a battle's chat sequence is kept after its last line (longer than any battle).
+const CHAT_SEQ_TTL_SECS: u64 = 86_400;
+
+/// Numbers a chat line and publishes it in one step. KEYS[1]: the battle's chat sequence,
+/// KEYS[2]: the live channel; ARGV[1] and ARGV[2]: the message before and after its `data.seq`
+/// number, ARGV[3]: the sequence's TTL. Returns the number. The message is spliced, not decoded
+/// and encoded again: that was most of the script's Redis CPU per line.
+const PUBLISH_CHAT: &str = r#"
+local seq = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', KEYS[2], ARGV[1] .. seq .. ARGV[2])
+return seq
+"#;
+
+/// Stands in for `data.seq` in a serialized chat line until the script numbers it. The quotes
+/// of any string a player writes are escaped, so `"seq":` followed by the marker occurs only
+/// where the key is.
+const SEQ_MARKER: &str = "\0seq";
+
+/// The serialized chat line split around its `data.seq` value.
+fn split_at_seq(message: &LiveMessage) -> (String, String) {
+    let payload = serde_json::to_string(message).expect("live messages serialize");
+    // The key with its value: a name or text equal to the marker follows another key.
+    let key = "\"seq\":";
+    let marker = serde_json::to_string(SEQ_MARKER).expect("strings serialize");
+    let at = payload
+        .find(&format!("{key}{marker}"))
+        .expect("the chat line carries the seq marker")
+        + key.len();
+    (
+        payload[..at].to_owned(),
+        payload[at + marker.len()..].to_owned(),
+    )
+}
+
+/// The script, hashed once: `Script::new` hashes its source on every call.
+static PUBLISH_CHAT_SCRIPT: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(PUBLISH_CHAT));
+
+/// The Redis key of a battle's chat sequence.
+fn chat_seq_key(prefix: &str, battle_id: Uuid) -> String {
+    format!("{prefix}chat-seq:{battle_id}")
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,23 +173,95 @@ pub async fn spectate(
     Ok(Resumed { events })
 }
 
-/// The battle's players, if `player` is one of them and the battle is not over (from the
-/// battle's snapshot: these are the hottest paths).
+/// How long a socket trusts what it learned about a battle before reading the snapshot again.
+/// The relay marks a seat finished as the battle's end passes through it; this bounds how long
+/// a seat stays open when that message was missed (the subscription was down).
+const SEAT_FRESH: Duration = Duration::from_secs(5);
+/// Battles a socket remembers; more are forgotten all at once (a player has one or two).
+const SEATS_KEPT: usize = 16;
+
+/// What a socket knows about the battles it sent chat or progress to: their players, and
+/// whether they ended. Spares the hottest paths a Redis read (and the decoding of the whole
+/// snapshot) per line.
+#[derive(Default)]
+pub struct Seats {
+    battles: Mutex<HashMap<Uuid, Seat>>,
+}
+
+struct Seat {
+    players: Arc<[Uuid]>,
+    finished: bool,
+    checked: Instant,
+}
+
+impl Seats {
+    fn battles(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Seat>> {
+        self.battles
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The battle's players and whether it ended, if known recently.
+    fn fresh(&self, battle_id: Uuid) -> Option<(Arc<[Uuid]>, bool)> {
+        let battles = self.battles();
+        let seat = battles.get(&battle_id)?;
+        (seat.checked.elapsed() < SEAT_FRESH).then(|| (seat.players.clone(), seat.finished))
+    }
+
+    fn remember(&self, battle_id: Uuid, players: Arc<[Uuid]>, finished: bool) {
+        let mut battles = self.battles();
+        if battles.len() >= SEATS_KEPT {
+            battles.clear();
+        }
+        let checked = Instant::now();
+        battles.insert(
+            battle_id,
+            Seat {
+                players,
+                finished,
+                checked,
+            },
+        );
+    }
+
+    /// The battle ended (the relay saw its `battle.finished`).
+    pub fn finish(&self, battle_id: Uuid) {
+        if let Some(seat) = self.battles().get_mut(&battle_id) {
+            seat.finished = true;
+        }
+    }
+}
+
+/// The battle's players, if `player` is one of them and the battle is not over: from what the
+/// socket knows, else from the battle's snapshot (these are the hottest paths).
 async fn players_of(
     state: &AppState,
     player: &Player,
+    socket: &SocketRef<Adapter>,
     battle_id: Uuid,
-) -> Result<Vec<Uuid>, ApiError> {
-    let snapshot = state
-        .snapshots
-        .load(battle_id)
-        .await?
-        .ok_or(ApiError::BattleNotFound)?;
-    let players = snapshot.player_ids();
+) -> Result<Arc<[Uuid]>, ApiError> {
+    let seats = socket.extensions.get::<Arc<Seats>>();
+    let known = seats.as_ref().and_then(|s| s.fresh(battle_id));
+    let (players, finished) = match known {
+        Some(known) => known,
+        None => {
+            let snapshot = state
+                .snapshots
+                .load(battle_id)
+                .await?
+                .ok_or(ApiError::BattleNotFound)?;
+            let players: Arc<[Uuid]> = snapshot.player_ids().into();
+            let finished = snapshot.status == BattleStatus::Finished;
+            if let Some(seats) = &seats {
+                seats.remember(battle_id, players.clone(), finished);
+            }
+            (players, finished)
+        }
+    };
     if !players.contains(&player.id) {
         return Err(ApiError::NotAParticipant);
     }
-    if snapshot.status == BattleStatus::Finished {
+    if finished {
         return Err(ApiError::BattleFinished);
     }
     Ok(players)
@@ -145,41 +271,49 @@ async fn players_of(
 pub async fn chat_send(
     state: AppState,
     player: Player,
+    socket: SocketRef<Adapter>,
     req: ChatSend,
 ) -> Result<ChatSent, ApiError> {
-    let text = req.text.trim();
-    if text.is_empty()
-        || text.chars().count() > MAX_CHAT_CHARS
-        || text.chars().any(|c| c.is_control() && c != '\n')
-    {
-        return Err(ApiError::InvalidPayload(format!(
-            "text must be 1 to {MAX_CHAT_CHARS} printable characters"
-        )));
-    }
-    let players = players_of(&state, &player, req.battle_id).await?;
+    let text = ChatText::parse(&req.text)?;
+    let text = text.as_str();
+    let players = players_of(&state, &player, &socket, req.battle_id)
+        .await?
+        .to_vec();
     let at = Utc::now();
-    publish(
-        &state,
-        LiveMessage {
-            battle_id: req.battle_id,
-            players,
-            event: "chat:message".into(),
-            except: None,
-            data: json!({
-                "battle_id": req.battle_id,
-                "user_id": player.id,
-                "name": player.name,
-                "text": text,
-                "at": at,
-            }),
-        },
-    )
-    .await?;
-    Ok(ChatSent { at })
+    let message = LiveMessage {
+        battle_id: req.battle_id,
+        players,
+        event: "chat:message".into(),
+        except: None,
+        data: json!({
+            "battle_id": req.battle_id,
+            "user_id": player.id,
+            "name": player.name,
+            "text": text,
+            "at": at,
+            "seq": SEQ_MARKER,
+        }),
+    };
+    let (before, after) = split_at_seq(&message);
+    let mut redis = state.redis.clone();
+    let seq: i64 = PUBLISH_CHAT_SCRIPT
+        .key(chat_seq_key(&state.redis_prefix, req.battle_id))
+        .key(channel(&state.redis_prefix))
+        .arg(before)
+        .arg(after)
+        .arg(CHAT_SEQ_TTL_SECS)
+        .invoke_async(&mut redis)
+        .await?;
+    Ok(ChatSent { at, seq })
 }
 
 /// Best-effort progress of a player (typing, own test runs) for the opponent and spectators.
-pub async fn progress(state: AppState, player: Player, req: Progress) -> Result<Nothing, ApiError> {
+pub async fn progress(
+    state: AppState,
+    player: Player,
+    socket: SocketRef<Adapter>,
+    req: Progress,
+) -> Result<Nothing, ApiError> {
     match (req.passed_tests, req.total_tests) {
         (None, None) if req.typing.is_none() => {
             return Err(ApiError::InvalidPayload(
@@ -198,7 +332,9 @@ pub async fn progress(state: AppState, player: Player, req: Progress) -> Result<
         }
         _ => {}
     }
-    let players = players_of(&state, &player, req.battle_id).await?;
+    let players = players_of(&state, &player, &socket, req.battle_id)
+        .await?
+        .to_vec();
     publish(
         &state,
         LiveMessage {
@@ -228,4 +364,31 @@ async fn publish(state: &AppState, message: LiveMessage) -> Result<(), ApiError>
         .query_async::<i64>(&mut redis)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_numbered_chat_line_is_the_message_with_its_seq() {
+        // Names (sorted before `seq`) and texts (after) that spell the marker as closely as a
+        // player can.
+        let spelled = format!("{SEQ_MARKER} \"seq\":\"\\u0000seq\"");
+        for hostile in [SEQ_MARKER.to_owned(), spelled] {
+            let message = LiveMessage {
+                battle_id: Uuid::nil(),
+                players: vec![Uuid::nil()],
+                event: "chat:message".into(),
+                except: None,
+                data: json!({ "name": hostile, "text": hostile, "seq": SEQ_MARKER }),
+            };
+            let (before, after) = split_at_seq(&message);
+            let numbered: LiveMessage =
+                serde_json::from_str(&format!("{before}42{after}")).unwrap();
+            assert_eq!(numbered.data["seq"], 42);
+            assert_eq!(numbered.data["text"], hostile.as_str());
+            assert_eq!(numbered.data["name"], hostile.as_str());
+        }
+    }
 }

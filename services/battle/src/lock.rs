@@ -8,6 +8,11 @@
 //! [`ApiError::LockLost`]: dropping the work's future rolls back its open transaction. The lock
 //! only keeps contention cheap; the fencing token is what keeps the database correct when a
 //! holder is paused past its lock's expiry without noticing.
+//!
+//! The lock is taken on every node of `JOUST_LOCK_REDIS_URLS` (see [`crate::lock_quorum`]); a
+//! refusal with fewer reachable nodes than a majority is [`ApiError::LockUnavailable`]. A node
+//! that restarts empty can let a second holder in while the first still works; fencing is what
+//! keeps that window harmless.
 
 use std::{
     collections::HashSet,
@@ -17,12 +22,12 @@ use std::{
 };
 
 use joust_common::metrics;
-use prometheus::{Histogram, IntCounter, Registry};
+use prometheus::{Gauge, Histogram, IntCounter, IntCounterVec, IntGauge, Registry};
 use rslock::{LockError, LockManager};
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::oneshot;
 
-use crate::{error::ApiError, settings::LockSettings};
+use crate::{error::ApiError, lock_quorum::LockNodes, settings::LockSettings};
 
 /// Lock and fencing metrics; SREs alert on headroom and losses.
 #[derive(Clone)]
@@ -37,6 +42,14 @@ pub struct LockMetrics {
     pub lost: IntCounter,
     /// Battle-creating writes refused because a newer fencing token was already recorded.
     pub fencing_rejections: IntCounter,
+    /// The configured TTL, so that alerts can compare hold times with it.
+    pub ttl: Gauge,
+    /// Acquisitions refused, by reason: `busy` (another holder), `ttl_exceeded` (taking it took
+    /// longer than its validity), `quorum` (too few nodes reachable), `error`.
+    pub failures: IntCounterVec,
+    /// Lock nodes that answered the latest probe, next to [`Self::nodes`] configured.
+    pub nodes_reachable: IntGauge,
+    pub nodes: IntGauge,
 }
 
 impl LockMetrics {
@@ -70,6 +83,29 @@ impl LockMetrics {
                 "fencing_rejections_total",
                 "Battle-creating writes refused because their fencing token was stale.",
             ),
+            ttl: metrics::register(
+                registry,
+                Gauge::new(
+                    "lock_ttl_seconds",
+                    "Time-to-live of a battle-creation lock and of each extension (JOUST_LOCK_TTL_MS).",
+                ),
+            ),
+            failures: metrics::counter_vec(
+                registry,
+                "lock_failures_total",
+                "Battle-creation lock acquisitions refused, by reason (busy, ttl_exceeded, quorum, error).",
+                &["reason"],
+            ),
+            nodes_reachable: metrics::gauge(
+                registry,
+                "lock_nodes_reachable",
+                "Redis nodes of the battle-creation lock that answered the latest probe.",
+            ),
+            nodes: metrics::gauge(
+                registry,
+                "lock_nodes",
+                "Redis nodes the battle-creation lock is taken on (JOUST_LOCK_REDIS_URLS).",
+            ),
         }
     }
 }
@@ -77,6 +113,7 @@ impl LockMetrics {
 #[derive(Clone)]
 pub struct BattleLocks {
     manager: LockManager,
+    nodes: Arc<LockNodes>,
     prefix: String,
     settings: LockSettings,
     metrics: LockMetrics,
@@ -104,14 +141,30 @@ fn validity(lock: &rslock::Lock) -> Duration {
 }
 
 impl BattleLocks {
+    /// Locks on the nodes of `settings.redis_urls`, or on `primary` alone when there are none.
     pub fn new(
-        client: redis::Client,
+        primary: redis::Client,
         prefix: &str,
         settings: LockSettings,
         metrics: LockMetrics,
     ) -> Self {
+        metrics.ttl.set(settings.ttl.as_secs_f64());
+        let clients = if settings.redis_urls.is_empty() {
+            vec![primary]
+        } else {
+            settings
+                .redis_urls
+                .iter()
+                .cloned()
+                // Opening a client from parsed connection info never fails; it does not connect.
+                .filter_map(|info| redis::Client::open(info).ok())
+                .collect()
+        };
+        metrics.nodes.set(clients.len() as i64);
+        let nodes = LockNodes::new(clients, metrics.nodes_reachable.clone());
         Self {
-            manager: LockManager::from_clients(vec![client]),
+            manager: nodes.manager(),
+            nodes,
             prefix: prefix.to_owned(),
             settings,
             metrics,
@@ -130,8 +183,10 @@ impl BattleLocks {
 
     /// Runs `work` under the lock on `resource`, handing it the acquisition's fencing token.
     ///
-    /// Fails with [`ApiError::LockBusy`] when another holder has the lock, and with
-    /// [`ApiError::LockLost`] (after dropping `work`) when the lock could not be kept.
+    /// Fails with [`ApiError::LockBusy`] when another holder has the lock, with
+    /// [`ApiError::LockUnavailable`] when too few lock nodes answer, and with
+    /// [`ApiError::LockLost`] (after dropping `work`) when the lock could not be kept. `work`
+    /// only runs once the lock is held, so a refusal has written nothing.
     pub async fn run_locked<T, F, Fut>(
         &self,
         pool: &PgPool,
@@ -189,12 +244,15 @@ impl BattleLocks {
             .await
         {
             Ok(lock) => lock,
-            Err(LockError::Unavailable) => return Err(ApiError::LockBusy),
-            // Taking the lock took longer than its TTL (a slow Redis or a loaded host): we do
-            // not hold it, and whatever was set expires on its own, so this is contention to
-            // retry, not a failure.
-            Err(LockError::TtlExceeded) => return Err(ApiError::LockBusy),
+            // Either another holder has a majority or too few nodes answered: the probe tells.
+            // A refusal because taking the lock took longer than its TTL (a slow Redis or a
+            // loaded host) is contention to retry too: we do not hold it, and whatever was set
+            // expires on its own.
+            Err(e @ (LockError::Unavailable | LockError::TtlExceeded)) => {
+                return Err(self.nodes.refusal(&e, &self.metrics.failures).await);
+            }
             Err(e) => {
+                self.metrics.failures.with_label_values(&["error"]).inc();
                 return Err(ApiError::Internal(
                     anyhow::Error::new(e).context("acquiring the battle lock"),
                 ));

@@ -2,12 +2,15 @@
 //! process memory, so players connected to different instances are paired with each other.
 //!
 //! One sorted set per language holds the waiting players scored by rating, and one hash holds
-//! each waiting player's entry (`<language> <rating> <joined_ms>`). Pairing is a Lua script, so
-//! it is atomic across instances: it takes the asking player and the closest-rated waiting
-//! player within the asker's window out of the queue in one step, and no player can be taken
-//! twice. The window starts at `JOUST_MATCH_WINDOW` rating points and widens by
-//! `JOUST_MATCH_WINDOW_GROWTH` per second of waiting, up to `JOUST_MATCH_WINDOW_MAX`; the
-//! sweeper retries every waiting player, oldest first, so windows widen even when nobody joins.
+//! each waiting player's entry (`<language> <rating> <deviation> <joined_ms>`). Pairing is a Lua
+//! script, so it is atomic across instances: it takes the asking player and the closest-rated
+//! waiting player within the asker's window out of the queue in one step, and no player can be
+//! taken twice. The window starts at `JOUST_MATCH_WINDOW` rating points and widens by
+//! `JOUST_MATCH_WINDOW_GROWTH` per second of waiting, up to `JOUST_MATCH_WINDOW_MAX`; on top of
+//! that, a candidate pair's window grows by `JOUST_MATCH_DEVIATION_WEIGHT` times the larger of
+//! the two Glicko-2 deviations, so players with uncertain (provisional) ratings are paired
+//! sooner and further apart, and settled players closer. The sweeper retries every waiting
+//! player, oldest first, so windows widen even when nobody joins.
 //! A player's last socket closing removes the entry; the sweeper also drops entries of players
 //! who have been gone longer than the reconnect grace period (their instance died).
 //!
@@ -35,7 +38,7 @@ const JOIN: &str = r"
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
   return 0
 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. ' ' .. ARGV[2] .. ' ' .. ARGV[4])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3] .. ' ' .. ARGV[2] .. ' ' .. ARGV[5] .. ' ' .. ARGV[4])
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 return 1
 ";
@@ -53,19 +56,24 @@ redis.call('ZREM', ARGV[2] .. language, ARGV[1])
 return 1
 ";
 
-/// Pairs the asking player (`ARGV[1]`) with the closest-rated player within the asker's window
-/// (earliest joined on a tie) and takes both out of the queue. Returns `{opponent, asker's
-/// entry, opponent's entry}`, or nil when the asker is not queued or nobody fits.
+/// Pairs the asking player (`ARGV[1]`) with the closest-rated player (earliest joined on a tie)
+/// within the pair's window: the asker's waiting window plus `ARGV[6]` times the larger of the
+/// two deviations (`ARGV[7]` bounds waiting players' deviations, for the range searched). Takes
+/// both out of the queue and returns `{opponent, asker's entry, opponent's entry}`, or nil when
+/// the asker is not queued or nobody fits.
 const PAIR: &str = r"
 local entry = redis.call('HGET', KEYS[2], ARGV[1])
 if not entry then
   return false
 end
-local _, rating, joined = string.match(entry, '^(%S+) (%S+) (%S+)$')
+local _, rating, deviation, joined = string.match(entry, '^(%S+) (%S+) (%S+) (%S+)$')
 rating = tonumber(rating)
+deviation = tonumber(deviation)
 local waited = math.max(0, tonumber(ARGV[2]) - tonumber(joined)) / 1000
 local window = math.min(tonumber(ARGV[3]) + tonumber(ARGV[4]) * waited, tonumber(ARGV[5]))
-local candidates = redis.call('ZRANGEBYSCORE', KEYS[1], rating - window, rating + window, 'WITHSCORES')
+local weight = tonumber(ARGV[6])
+local reach = window + weight * math.max(deviation, tonumber(ARGV[7]))
+local candidates = redis.call('ZRANGEBYSCORE', KEYS[1], rating - reach, rating + reach, 'WITHSCORES')
 local best, best_entry, best_gap, best_joined
 for i = 1, #candidates, 2 do
   local other = candidates[i]
@@ -73,8 +81,10 @@ for i = 1, #candidates, 2 do
     local other_entry = redis.call('HGET', KEYS[2], other)
     if other_entry then
       local gap = math.abs(tonumber(candidates[i + 1]) - rating)
+      local other_deviation = tonumber(string.match(other_entry, '^%S+ %S+ (%S+)'))
       local other_joined = tonumber(string.match(other_entry, '(%S+)$'))
-      if not best or gap < best_gap or (gap == best_gap and other_joined < best_joined) then
+      local fits = gap <= window + weight * math.max(deviation, other_deviation)
+      if fits and (not best or gap < best_gap or (gap == best_gap and other_joined < best_joined)) then
         best, best_entry, best_gap, best_joined = other, other_entry, gap, other_joined
       end
     end
@@ -87,6 +97,10 @@ redis.call('ZREM', KEYS[1], ARGV[1], best)
 redis.call('HDEL', KEYS[2], ARGV[1], best)
 return {best, entry, best_entry}
 ";
+
+/// The largest deviation a waiting player is searched with: Glicko-2 deviations start at 350
+/// and only grow past it through volatility, which rarely happens.
+const MAX_DEVIATION: f64 = 500.0;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,11 +145,13 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// A queue entry, as stored: `<language> <rating> <joined_ms>`.
+/// A queue entry, as stored: `<language> <rating> <deviation> <joined_ms>`.
 #[derive(Debug, Clone)]
 struct Entry {
     language: String,
     rating: i64,
+    /// The Glicko-2 deviation, whole points.
+    deviation: i64,
     joined_ms: i64,
 }
 
@@ -145,6 +161,7 @@ impl Entry {
         let entry = Entry {
             language: parts.next()?.to_owned(),
             rating: parts.next()?.parse().ok()?,
+            deviation: parts.next()?.parse().ok()?,
             joined_ms: parts.next()?.parse().ok()?,
         };
         parts.next().is_none().then_some(entry)
@@ -167,6 +184,7 @@ async fn enqueue(state: &AppState, user: Uuid, entry: &Entry) -> Result<bool, Ap
         .arg(entry.rating)
         .arg(&entry.language)
         .arg(entry.joined_ms)
+        .arg(entry.deviation)
         .invoke_async(&mut redis)
         .await?;
     Ok(added == 1)
@@ -183,13 +201,18 @@ pub async fn join(state: AppState, player: Player, req: Join) -> Result<Joined, 
     if in_battle(&state, player.id).await? {
         return Err(ApiError::AlreadyInBattle);
     }
-    let rating = sqlx::query_scalar!("SELECT rating FROM users WHERE id = $1", player.id)
-        .fetch_optional(&state.pool)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let user = sqlx::query!(
+        "SELECT rating, rating_deviation FROM users WHERE id = $1",
+        player.id
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(ApiError::Unauthorized)?;
+    let rating = user.rating;
     let entry = Entry {
         language: language.as_str().to_owned(),
         rating: rating.into(),
+        deviation: user.rating_deviation.round() as i64,
         joined_ms: now_ms(),
     };
     if !enqueue(&state, player.id, &entry).await? {
@@ -244,6 +267,8 @@ pub async fn try_pair(
         .arg(settings.window)
         .arg(settings.growth_per_sec)
         .arg(settings.max_window)
+        .arg(settings.deviation_weight)
+        .arg(MAX_DEVIATION)
         .invoke_async(&mut redis)
         .await?;
     let Some((opponent, own_entry, opponent_entry)) = paired else {
@@ -340,12 +365,13 @@ mod tests {
 
     #[test]
     fn entries_round_trip() {
-        let entry = Entry::parse("python 1250 1764000000000").unwrap();
+        let entry = Entry::parse("python 1250 80 1764000000000").unwrap();
         assert_eq!(entry.language, "python");
         assert_eq!(entry.rating, 1250);
+        assert_eq!(entry.deviation, 80);
         assert_eq!(entry.joined_ms, 1_764_000_000_000);
-        assert!(Entry::parse("python 1250").is_none());
-        assert!(Entry::parse("python x 1").is_none());
-        assert!(Entry::parse("python 1 2 3").is_none());
+        assert!(Entry::parse("python 1250 80").is_none());
+        assert!(Entry::parse("python x 80 1").is_none());
+        assert!(Entry::parse("python 1 2 3 4").is_none());
     }
 }

@@ -17,6 +17,8 @@ pub struct Metrics {
     pub socket_connections: IntGauge,
     /// Handshakes refused, by reason.
     pub handshakes_rejected: IntCounterVec,
+    /// Socket events refused by a limit before they ran, by event class and limit.
+    pub events_limited: IntCounterVec,
     /// Battle events delivered from the Redis channel to local sockets.
     pub events_relayed: IntCounterVec,
     /// Battles finished by the sweeper or a forfeit, by outcome and reason.
@@ -33,6 +35,21 @@ pub struct Metrics {
     pub snapshot_reads: IntCounterVec,
     /// Snapshot reads and writes Redis failed (the log answered instead), by operation.
     pub snapshot_failures: IntCounterVec,
+    /// Submits refused after the battle's end or over the pending cap, by error code.
+    pub submissions_refused: IntCounterVec,
+    /// Practice runs refused, by error code (`RATE_LIMITED` of the HTTP route included; the
+    /// socket's rate refusals are in `events_limited_total{class="run"}`).
+    pub runs_refused: IntCounterVec,
+    /// Acks that found the socket's buffer full and waited for room, and acks never sent
+    /// because the socket closed first (`waited`, `closed`).
+    pub acks_delayed: IntCounterVec,
+    /// Auth endpoint requests that failed, by handler and error code.
+    pub auth_failures: IntCounterVec,
+    /// Presence heartbeats Redis failed (the instance's players may look offline until the
+    /// next one).
+    pub presence_failures: IntCounter,
+    /// Finished battles whose live leaderboard check failed to read the top 100.
+    pub leaderboard_push_failures: IntCounter,
 }
 
 impl Metrics {
@@ -89,7 +106,56 @@ impl Metrics {
         for operation in ["read", "write", "decode"] {
             snapshot_failures.with_label_values(&[operation]);
         }
+        let events_limited = counter_vec(
+            &registry,
+            "socket_events_limited_total",
+            "Socket events refused before running, by event class and by limit (user_rate, socket_rate, in_flight); guest logins refused per address are class guest, limit ip_rate.",
+            &["class", "limit"],
+        );
+        for class in crate::limits::EventClass::ALL {
+            for limit in ["user_rate", "socket_rate", "in_flight"] {
+                events_limited.with_label_values(&[class.as_str(), limit]);
+            }
+        }
+        events_limited.with_label_values(&["guest", "ip_rate"]);
+        let submissions_refused = counter_vec(
+            &registry,
+            "submissions_refused_total",
+            "Submits refused inside their transaction: after the battle's end or over the pending cap, by code.",
+            &["code"],
+        );
+        let runs_refused = counter_vec(
+            &registry,
+            "runs_refused_total",
+            "Practice runs refused before they were queued, by code.",
+            &["code"],
+        );
+        let acks_delayed = counter_vec(
+            &registry,
+            "acks_delayed_total",
+            "Acks that found their socket's buffer full: waited for room (waited), or the socket closed first (closed).",
+            &["outcome"],
+        );
+        for outcome in ["waited", "closed"] {
+            acks_delayed.with_label_values(&[outcome]);
+        }
+        let presence_failures = counter(
+            &registry,
+            "presence_heartbeat_failures_total",
+            "Presence heartbeats of this instance that Redis failed.",
+        );
+        let leaderboard_push_failures = counter(
+            &registry,
+            "leaderboard_push_failures_total",
+            "Finished battles whose live leaderboard check could not read the top 100.",
+        );
         Self {
+            presence_failures,
+            leaderboard_push_failures,
+            events_limited,
+            submissions_refused,
+            runs_refused,
+            acks_delayed,
             snapshot_reads,
             snapshot_failures,
             pubsub_roundtrip,
@@ -118,8 +184,14 @@ impl Metrics {
             battles_finished: counter_vec(
                 &registry,
                 "battles_finished_by_service_total",
-                "Battles this instance finished without a verdict, by reason (draw_timeout, resigned, disconnected).",
+                "Battles this instance finished without a verdict, by reason (draw_timeout, score_timeout, resigned, disconnected).",
                 &["reason"],
+            ),
+            auth_failures: counter_vec(
+                &registry,
+                "auth_failures_total",
+                "Auth endpoint requests refused or failed, by handler and error code (INVALID_CREDENTIALS, ACCOUNT_LOCKED, REFRESH_TOKEN_REUSED, ...).",
+                &["handler", "code"],
             ),
             locks,
             socket_connections,

@@ -8,7 +8,9 @@
 //! the oldest queued chat line. Critical messages (battle events) are never dropped: they may
 //! take the queue past its bound, and a client that misses one recovers it with `battle:resume`
 //! anyway. A best-effort message that finds no best-effort to replace is itself dropped; so is a
-//! chat line that finds only critical messages queued. Acks do not go through the outbox.
+//! chat line that finds only critical messages queued. Acks do not go through the outbox, but
+//! they come first: while an ack waits for room in socketioxide's buffer (see `ack`), the
+//! writer holds its messages back.
 //!
 //! [`OutQueue`] is the policy alone, without sockets, so it can be tested directly.
 
@@ -16,7 +18,7 @@ use std::{
     collections::VecDeque,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicUsize, Ordering},
     },
     time::Duration,
 };
@@ -128,10 +130,23 @@ struct Inner {
     queue: Mutex<OutQueue>,
     ready: Notify,
     closed: AtomicBool,
+    /// Acks of this socket waiting for room in socketioxide's buffer.
+    acks_waiting: AtomicUsize,
+}
+
+/// Held by an ack while it waits for room; the writer yields until every such guard is gone.
+pub struct AckWait(Arc<Inner>);
+
+impl Drop for AckWait {
+    fn drop(&mut self) {
+        self.0.acks_waiting.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// How long the writer waits before offering a message again to a socket whose buffer is full.
 const FULL_BUFFER_PAUSE: Duration = Duration::from_millis(20);
+/// How long the writer waits for an ack that is waiting for room.
+const ACK_PAUSE: Duration = Duration::from_millis(2);
 
 impl Outbox {
     pub fn new(capacity: usize) -> Self {
@@ -140,6 +155,7 @@ impl Outbox {
                 queue: Mutex::new(OutQueue::new(capacity)),
                 ready: Notify::new(),
                 closed: AtomicBool::new(false),
+                acks_waiting: AtomicUsize::new(0),
             }),
         }
     }
@@ -156,6 +172,12 @@ impl Outbox {
         let dropped = self.queue().push(item);
         self.inner.ready.notify_one();
         dropped
+    }
+
+    /// Marks an ack of this socket as waiting for room, until the guard is dropped.
+    pub fn ack_wait(&self) -> AckWait {
+        self.inner.acks_waiting.fetch_add(1, Ordering::SeqCst);
+        AckWait(self.inner.clone())
     }
 
     /// Stops the writer (the socket is gone).
@@ -178,6 +200,13 @@ impl Outbox {
                 continue;
             };
             loop {
+                if self.inner.acks_waiting.load(Ordering::SeqCst) > 0 {
+                    if self.inner.closed.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    tokio::time::sleep(ACK_PAUSE).await;
+                    continue;
+                }
                 match socket.emit(&item.event, &*item.data) {
                     Ok(()) => break,
                     Err(SendError::Socket(SocketError::InternalChannelFull)) => {

@@ -1,7 +1,8 @@
 //! Delivers published battle traffic to the sockets of this instance. Every instance subscribes,
 //! and each emits only locally, so a player gets a message exactly once wherever it is
-//! connected. Two channels: logged battle events (to the players and the battle's spectators)
-//! and live chat and progress (see `live`). Messages go to each socket through its outbox (see
+//! connected. Three channels: logged battle events (to the players and the battle's spectators),
+//! live chat and progress (see `live`), and private messages (a submission's compiler output,
+//! to its submitter's sockets only). Messages go to each socket through its outbox (see
 //! `outbox`), which decides what a socket that cannot keep up misses.
 //!
 //! Each instance also times its own pub/sub path: every few seconds it publishes a ping on the
@@ -14,17 +15,21 @@ use std::{
 };
 
 use futures::StreamExt;
-use joust_common::battle_events::{self, PublishedEvent};
+use joust_common::{
+    battle_events::{self, PrivateMessage, PublishedEvent},
+    domain::EventKind,
+};
 use serde::{Deserialize, Serialize};
+use socketioxide::extract::SocketRef;
 use uuid::Uuid;
 
 use crate::{
-    live::{self, LiveMessage, battle_room},
+    live::{self, LiveMessage, Seats, battle_room},
     metrics::Metrics,
     outbox::{Outbound, Outbox, Priority},
     presence::user_room,
     snapshot::Snapshots,
-    state::Io,
+    state::{Adapter, Io},
 };
 
 /// How often an instance measures its pub/sub round trip.
@@ -57,6 +62,7 @@ pub async fn run(
     let channels = Channels {
         events: battle_events::channel(&prefix),
         live: live::channel(&prefix),
+        private: battle_events::private_channel(&prefix),
     };
     let pinger = Pinger {
         id: Uuid::new_v4(),
@@ -112,6 +118,7 @@ async fn ping(client: redis::Client, channel: String, pinger: Pinger) {
 struct Channels {
     events: String,
     live: String,
+    private: String,
 }
 
 async fn relay_once(
@@ -125,6 +132,7 @@ async fn relay_once(
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(&channels.events).await?;
     pubsub.subscribe(&channels.live).await?;
+    pubsub.subscribe(&channels.private).await?;
     let mut messages = pubsub.on_message();
     while let Some(message) = messages.next().await {
         let payload: String = match message.get_payload() {
@@ -136,6 +144,8 @@ async fn relay_once(
         };
         if message.get_channel_name() == channels.live {
             relay_live(io, metrics, &payload);
+        } else if message.get_channel_name() == channels.private {
+            relay_private(io, metrics, &payload);
         } else if let Ok(ping) = serde_json::from_str::<Ping>(&payload) {
             if ping.ping == pinger.id {
                 let sent = Duration::from_micros(ping.sent_us);
@@ -174,6 +184,7 @@ async fn relay_event(io: &Io, metrics: &Metrics, payload: &str, snapshots: &Snap
             players: &published.players,
             battle_id: published.event.battle_id,
             except: None,
+            finishes: published.event.kind == EventKind::BattleFinished,
         },
         Outbound {
             priority: Priority::Critical,
@@ -202,9 +213,34 @@ fn relay_live(io: &Io, metrics: &Metrics, payload: &str) {
             players: &message.players,
             battle_id: message.battle_id,
             except: message.except,
+            finishes: false,
         },
         Outbound {
             priority: live::priority(&message.event),
+            event: message.event,
+            data: Arc::new(message.data),
+        },
+    );
+}
+
+/// Queues a private message for the local sockets of its one user: never the battle's room.
+fn relay_private(io: &Io, metrics: &Metrics, payload: &str) {
+    let message: PrivateMessage = match serde_json::from_str(payload) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "malformed private message");
+            return;
+        }
+    };
+    let Some(namespace) = io.of("/") else {
+        return;
+    };
+    let sockets = namespace.local().to(user_room(message.user_id)).sockets();
+    push(
+        metrics,
+        sockets,
+        Outbound {
+            priority: Priority::Critical,
             event: message.event,
             data: Arc::new(message.data),
         },
@@ -217,6 +253,8 @@ struct Target<'a> {
     players: &'a [Uuid],
     battle_id: Uuid,
     except: Option<Uuid>,
+    /// The message ends the battle: the sockets stop accepting its chat and progress.
+    finishes: bool,
 }
 
 /// Queues `message` in the outbox of every local socket of `target`, counting what the outboxes
@@ -237,6 +275,18 @@ fn deliver(io: &Io, metrics: &Metrics, target: Target<'_>, message: Outbound) {
     sockets.sort_by_key(|s| s.id);
     sockets.dedup_by_key(|s| s.id);
     metrics.room_size.observe(sockets.len() as f64);
+    if target.finishes {
+        for socket in &sockets {
+            if let Some(seats) = socket.extensions.get::<Arc<Seats>>() {
+                seats.finish(target.battle_id);
+            }
+        }
+    }
+    push(metrics, sockets, message);
+}
+
+/// Queues `message` in the outbox of each socket, counting what the outboxes drop.
+fn push(metrics: &Metrics, sockets: Vec<SocketRef<Adapter>>, message: Outbound) {
     for socket in sockets {
         let Some(outbox) = socket.extensions.get::<Outbox>() else {
             // Only between the connection and its handler installing the outbox.

@@ -1,9 +1,19 @@
 //! Building and running the battle service: connects the stores, builds the shared state, and
-//! wires the Socket.IO gateway, the HTTP API, the relay and the sweeper to it.
+//! wires the Socket.IO gateway, the HTTP API, the relay and the sweeper to it. Two listeners:
+//! the public one (players: Socket.IO, the HTTP API, `/healthz`, a bare `/readyz`) and the
+//! operations one (`/metrics`, `/readyz` with its reason), on `JOUST_OPS_HOST`.
 
-use std::sync::{Arc, atomic::Ordering};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, atomic::Ordering},
+};
 
-use axum::{Router, routing::post};
+use axum::{
+    Extension, Router,
+    http::{HeaderName, HeaderValue, Method, header},
+    routing::{get, post},
+    serve::ListenerExt,
+};
 use joust_common::{db, ops};
 use serde_json::json;
 use socketioxide::SocketIo;
@@ -13,9 +23,9 @@ use tower_http::{cors::CorsLayer, trace::TraceLayer};
 use uuid::Uuid;
 
 use crate::{
-    Settings, http,
+    Settings, accounts, api_doc, http, leaderboard, lobby,
     metrics::Metrics,
-    relay, socket,
+    presence, profiles, relay, replay, runs, socket,
     state::{Adapter, AppState, Io},
     sweeper,
 };
@@ -24,6 +34,9 @@ pub struct Application {
     port: u16,
     listener: TcpListener,
     router: Router,
+    ops_port: u16,
+    ops_listener: TcpListener,
+    ops_router: Router,
     io: Io,
     state: AppState,
 }
@@ -62,9 +75,17 @@ impl Application {
         let (socket_layer, io) = SocketIo::builder()
             .with_state(state.clone())
             .max_payload(settings.max_event_bytes as u64 + 4096)
+            .max_buffer_size(settings.socket_buffer.max(16))
             .with_adapter::<Adapter>(adapter)
             .build_layer();
         socket::register(&io).await?;
+        tokio::spawn(leaderboard::live::run(
+            client.clone(),
+            prefix.clone(),
+            io.clone(),
+            metrics.clone(),
+            leaderboard::live::TopCache::new(pool.clone()),
+        ));
         tokio::spawn(relay::run(
             client,
             prefix,
@@ -73,32 +94,76 @@ impl Application {
             state.snapshots.clone(),
         ));
         tokio::spawn(sweeper::run(state.clone(), io.clone()));
+        let local = io.clone();
+        tokio::spawn(presence::online::run(state.clone(), move || {
+            presence::online::local_players(&local)
+        }));
 
         let draining = state.draining.clone();
+        let stores = ops::StoreHealth::new(&metrics.registry, pool.clone(), redis.clone());
+        stores.spawn_probe(ops::STORE_PROBE_PERIOD);
         let readiness: ops::ReadinessCheck = Arc::new(move || {
-            let pool = pool.clone();
-            let mut redis = redis.clone();
+            let stores = stores.clone();
             let draining = draining.load(Ordering::SeqCst);
             Box::pin(async move {
                 if draining {
-                    return Err("draining".to_owned());
+                    return ops::Readiness::NotReady("draining".to_owned());
                 }
-                db::ping(&pool, &mut redis).await
+                stores.check().await
             })
         });
-        let router = Router::new()
+        let mut router = Router::new()
             .route("/api/auth/guest", post(http::create_guest))
+            .route("/api/openapi.json", get(api_doc::openapi_json))
+            .merge(accounts::routes())
+            .route("/api/battles/{id}", get(replay::get_battle))
+            .route("/api/battles/{id}/events", get(replay::get_events))
+            .route("/api/battles/{id}/runs", post(runs::create_run))
+            .route("/api/runs/{id}", get(runs::get_run))
+            .route(
+                "/api/battles/{id}/submissions",
+                get(replay::get_submissions),
+            )
+            .route("/api/players/{player}", get(profiles::get_profile))
+            .route("/api/players/{player}/battles", get(profiles::get_battles))
+            .route("/api/presence", get(lobby::get_presence))
+            .route("/api/leaderboard", get(leaderboard::http::page))
+            .route(
+                "/api/leaderboard/rank/{user_id}",
+                get(leaderboard::http::rank),
+            )
+            .layer(Extension(leaderboard::http::Allowance::new(
+                settings.limits.leaderboard,
+            )))
+            .merge(crate::problems::router(
+                &settings.problems,
+                &metrics.registry,
+            ))
+            .merge(crate::tournaments::router(
+                &crate::tournaments::TournamentSettings::from_env()?,
+                &metrics.registry,
+            ))
+            .method_not_allowed_fallback(http::method_not_allowed)
+            .fallback(http::not_found)
             .with_state(state.clone())
-            .merge(ops::routes(metrics.registry.clone(), readiness))
-            .layer(socket_layer)
-            .layer(CorsLayer::permissive())
-            .layer(TraceLayer::new_for_http());
+            .merge(ops::public_routes(readiness.clone()))
+            .layer(socket_layer);
+        if let Some(cors) = cors(&settings.cors_origins)? {
+            router = router.layer(cors);
+        }
+        let router = router.layer(TraceLayer::new_for_http());
+        let ops_router = ops::routes(metrics.registry.clone(), readiness);
         let (listener, port) =
             joust_common::http::bind(&settings.common.host, settings.port).await?;
+        let (ops_listener, ops_port) =
+            joust_common::http::bind(&settings.ops_host, settings.ops_port).await?;
         Ok(Self {
             port,
             listener,
             router,
+            ops_port,
+            ops_listener,
+            ops_router,
             io,
             state,
         })
@@ -106,6 +171,11 @@ impl Application {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the operations listener (`/metrics`, detailed `/readyz`).
+    pub fn ops_port(&self) -> u16 {
+        self.ops_port
     }
 
     /// The state handlers run with, for driving operations directly in tests.
@@ -120,15 +190,56 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then drains (see [`drain`]) and stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        tracing::info!(port = self.port, "battle service listening");
+        tracing::info!(
+            port = self.port,
+            ops_port = self.ops_port,
+            "battle service listening"
+        );
         let (io, state) = (self.io.clone(), self.state.clone());
-        axum::serve(self.listener, self.router)
+        // The operations listener lives as long as the process: it reports the drain.
+        let ops = axum::serve(self.ops_listener, self.ops_router);
+        tokio::spawn(async move {
+            if let Err(e) = ops.await {
+                tracing::error!(error = %e, "operations listener failed");
+            }
+        });
+        // Without TCP_NODELAY, Nagle's algorithm holds a small ack back until the client's
+        // delayed ACK arrives (about 40 ms per round trip).
+        let listener = self.listener.tap_io(|stream| {
+            if let Err(e) = stream.set_nodelay(true) {
+                tracing::debug!(error = %e, "setting TCP_NODELAY failed");
+            }
+        });
+        // Peer addresses key the per-IP handshake limits.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, service)
             .with_graceful_shutdown(async move {
                 joust_common::shutdown::signal().await;
                 drain(&state, &io).await;
             })
             .await
     }
+}
+
+/// Cross-origin access for the listed origins only; none at all when the list is empty.
+fn cors(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
+    if origins.is_empty() {
+        return Ok(None);
+    }
+    let origins = origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("JOUST_CORS_ORIGINS: {e}"))?;
+    let headers: [HeaderName; 2] = [header::CONTENT_TYPE, header::AUTHORIZATION];
+    Ok(Some(
+        CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers(headers),
+    ))
 }
 
 /// Moves the clients of a stopping instance elsewhere without a thundering herd: readiness

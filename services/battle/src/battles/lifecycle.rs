@@ -8,7 +8,7 @@
 use joust_common::{
     Language,
     domain::{
-        self, BattleStatus, DrawReason, Ending, EventKind, FinishedBattle, ForfeitReason,
+        self, BattleStatus, DrawReason, Ending, EventKind, FinishedBattle, ForfeitReason, Outcome,
         SubmissionStatus,
     },
 };
@@ -147,7 +147,8 @@ pub(crate) async fn forfeit(
     Ok(Some(finished))
 }
 
-/// Finishes every running battle past its end as a draw. `SKIP LOCKED` lets instances sweeping
+/// Finishes every running battle past its end: on a scoring problem the best score wins (see
+/// [`time_ending`]), otherwise it is a draw. `SKIP LOCKED` lets instances sweeping
 /// at once split the work, and `finish_battle`'s conditional write makes each draw happen once.
 pub async fn finish_overdue(state: &AppState) -> Result<Vec<Uuid>, ApiError> {
     let mut tx = state.pool.begin().await?;
@@ -164,18 +165,46 @@ pub async fn finish_overdue(state: &AppState) -> Result<Vec<Uuid>, ApiError> {
     .await?;
     let mut finished = Vec::with_capacity(due.len());
     for battle_id in due {
-        let ending = Ending::Draw {
-            reason: DrawReason::Time,
-        };
+        let ending = time_ending(&mut tx, battle_id).await?;
         if let Some(battle) = domain::finish_battle(&mut tx, battle_id, ending).await? {
             finished.push(battle);
         }
     }
     tx.commit().await?;
     for battle in &finished {
-        finished_here(state, battle, "draw_timeout").await;
+        let reason = match battle.outcome {
+            Outcome::Score => "score_timeout",
+            _ => "draw_timeout",
+        };
+        finished_here(state, battle, reason).await;
     }
     Ok(finished.into_iter().map(|b| b.battle_id).collect())
+}
+
+/// How a battle ends when its time runs out: the submission with the best score above zero
+/// wins (of equal scores, the one made first), so only scoring problems, whose judged
+/// submissions carry a score, have a winner; otherwise nobody wins.
+async fn time_ending(conn: &mut sqlx::PgConnection, battle_id: Uuid) -> sqlx::Result<Ending> {
+    // Rounded so that scores summed in a different order still compare equal.
+    let best = sqlx::query!(
+        "SELECT id, user_id FROM submissions
+         WHERE battle_id = $1 AND status = $2 AND score > 0
+         ORDER BY round(score::numeric, 6) DESC, created_at, id
+         LIMIT 1",
+        battle_id,
+        SubmissionStatus::Judged.as_str(),
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match best {
+        Some(best) => Ending::BestScore {
+            winner: best.user_id,
+            submission_id: best.id,
+        },
+        None => Ending::Draw {
+            reason: DrawReason::Time,
+        },
+    })
 }
 
 /// Counts and announces a battle this instance finished, once its transaction committed.

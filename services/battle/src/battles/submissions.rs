@@ -1,6 +1,12 @@
 //! Submitting a program: validated, stored with its `submission.received` event, put on the
 //! judging stream, and only then acknowledged. A client that retries with the same
 //! idempotency key gets the first submission back instead of a second one.
+//!
+//! The battle's row is locked for the transaction that records a submission, and the checks
+//! that depend on time and on the player's other submissions run under that lock with the
+//! database's clock: a submission at or after `ends_at` is refused ([`ApiError::BattleOver`]),
+//! and so is one beyond the player's cap of unjudged submissions in the battle
+//! ([`ApiError::TooManyPending`]), so that one player's judging backlog stays bounded.
 
 use joust_common::{
     Language,
@@ -73,9 +79,16 @@ pub async fn submit(
         return Ok(existing);
     }
     let mut tx = state.pool.begin().await?;
+    // `FOR UPDATE` serializes the player's submits in this battle with each other and with the
+    // battle's ending; `clock_timestamp()` is read once the lock is held.
     let battle = sqlx::query!(
-        r#"SELECT status AS "status: BattleStatus", player_a, player_b FROM battles WHERE id = $1"#,
+        r#"SELECT status AS "status: BattleStatus", player_a, player_b,
+                  ends_at <= clock_timestamp() AS "over!",
+                  (SELECT count(*) FROM submissions
+                   WHERE battle_id = $1 AND user_id = $2 AND status = 'queued') AS "pending!"
+           FROM battles WHERE id = $1 FOR UPDATE"#,
         req.battle_id,
+        player.id,
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -86,6 +99,26 @@ pub async fn submit(
         BattleStatus::Countdown => return Err(ApiError::BattleNotStarted),
         BattleStatus::Finished => return Err(ApiError::BattleFinished),
         BattleStatus::Running => {}
+    }
+    let refusal = if battle.over {
+        Some(ApiError::BattleOver)
+    } else if battle.pending >= i64::from(state.max_pending_submissions) {
+        Some(ApiError::TooManyPending(state.max_pending_submissions))
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        drop(tx);
+        // A concurrent retry of a stored submission gets that submission, not a refusal.
+        if let Some(existing) = find_by_key(&state, &player, &req).await? {
+            return Ok(existing);
+        }
+        state
+            .metrics
+            .submissions_refused
+            .with_label_values(&[refusal.code()])
+            .inc();
+        return Err(refusal);
     }
     let submission_id = Uuid::new_v4();
     tracing::Span::current().record("submission_id", tracing::field::display(submission_id));

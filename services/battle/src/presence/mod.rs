@@ -2,9 +2,11 @@
 //!
 //! - this module: the rooms that name a player's sockets, and the one query that asks every
 //!   instance where a player is connected;
-//! - [`grace`]: the reconnect grace period of a player who left mid-battle.
+//! - [`grace`]: the reconnect grace period of a player who left mid-battle;
+//! - [`online`]: who is online across every instance, kept by heartbeats with a TTL.
 
 pub mod grace;
+pub mod online;
 
 use socketioxide::socket::Sid;
 use uuid::Uuid;

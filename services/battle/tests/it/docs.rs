@@ -123,6 +123,42 @@ fn every_server_event_and_error_code_is_in_both_documents() {
     assert_eq!(listed, joust_battle::error::ApiError::ALL_CODES);
 }
 
+/// Both documents list exactly the languages the server accepts.
+#[test]
+fn the_documented_languages_are_the_accepted_ones() {
+    use joust_common::domain::Language;
+    let mut accepted: Vec<&str> = Language::ALL.iter().map(|l| l.as_str()).collect();
+    accepted.sort_unstable();
+    let line = PROTOCOL
+        .lines()
+        .find(|l| l.starts_with("`language` (in"))
+        .expect("docs/protocol.md lists the languages");
+    let mut in_protocol: Vec<&str> = line
+        .split_once("one of:")
+        .expect("the languages line says `one of:`")
+        .1
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect();
+    in_protocol.sort_unstable();
+    assert_eq!(in_protocol, accepted, "docs/protocol.md");
+    let schema = ASYNCAPI
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Language: { type: string, enum: ["))
+        .expect("docs/asyncapi.yaml has a Language schema");
+    let mut in_asyncapi: Vec<&str> = schema
+        .split(']')
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::trim)
+        .collect();
+    in_asyncapi.sort_unstable();
+    assert_eq!(in_asyncapi, accepted, "docs/asyncapi.yaml");
+    assert!(!PROTOCOL.contains(r#""c" | "python""#));
+}
+
 /// Every `JOUST_*` variable any crate reads appears in `docs/configuration.md`.
 #[test]
 fn every_setting_is_documented() {

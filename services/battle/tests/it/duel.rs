@@ -24,13 +24,10 @@ async fn a_challenge_becomes_a_battle_that_starts_after_the_countdown() {
     let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
     let state = app.state.clone();
 
-    let challenge = battles::create_challenge(
-        state.clone(),
-        ada.clone(),
-        CreateChallenge { problem: None },
-    )
-    .await
-    .unwrap();
+    let challenge =
+        battles::create_challenge(state.clone(), ada.clone(), CreateChallenge::default())
+            .await
+            .unwrap();
     let own = battles::accept_challenge(
         state.clone(),
         ada.clone(),
@@ -114,10 +111,9 @@ async fn only_players_may_submit_or_read_a_battle() {
     let app = spawn_app(Duration::ZERO).await;
     let [ada, bo, eve] = app.guests(["ada", "bo", "eve"]).await;
     let state = app.state.clone();
-    let challenge =
-        battles::create_challenge(state.clone(), ada, CreateChallenge { problem: None })
-            .await
-            .unwrap();
+    let challenge = battles::create_challenge(state.clone(), ada, CreateChallenge::default())
+        .await
+        .unwrap();
     let battle = battles::accept_challenge(
         state.clone(),
         bo,
@@ -192,10 +188,9 @@ async fn submissions_are_validated_before_anything_is_stored() {
 async fn racing_acceptances_create_exactly_one_battle() {
     let app = spawn_app(Duration::from_secs(30)).await;
     let ada = app.guest("ada").await;
-    let challenge =
-        battles::create_challenge(app.state.clone(), ada, CreateChallenge { problem: None })
-            .await
-            .unwrap();
+    let challenge = battles::create_challenge(app.state.clone(), ada, CreateChallenge::default())
+        .await
+        .unwrap();
     let mut contenders = Vec::new();
     for i in 0..10 {
         contenders.push(app.guest(&format!("p{i}")).await);
@@ -231,6 +226,7 @@ async fn unknown_problems_and_codes_are_refused() {
         ada.clone(),
         CreateChallenge {
             problem: Some("nope".into()),
+            ..CreateChallenge::default()
         },
     )
     .await;

@@ -1,22 +1,41 @@
 //! The battle service in-process, against real PostgreSQL and Redis: the HTTP API over a real
 //! socket, and the duel operations the socket handlers call.
 
+mod account_input;
+mod accounts;
+mod api_doc;
 mod auth;
+mod contention;
 mod docs;
 mod duel;
+mod leaderboard;
 mod lifecycle;
+mod limits;
+mod lobby;
 mod lock;
+mod lock_quorum;
 mod matchmaking;
+mod problems;
+mod profiles;
+mod rating_endings;
+mod ratings;
+mod replay;
+mod runs;
+mod scoring;
 mod snapshot;
+mod submission_limits;
+mod tournaments;
 
 use std::time::Duration;
 
 use joust_battle::{AppState, Application, Settings, auth::Player, state::Io};
-use joust_common::{domain::BattleEvent, testing::TestStores};
+use joust_common::{domain::BattleEvent, settings::KeyRing, testing::TestStores};
 use uuid::Uuid;
 
 pub struct TestApp {
     pub url: String,
+    /// The operations listener (`/metrics`, detailed `/readyz`).
+    pub ops_url: String,
     pub state: AppState,
     pub io: Io,
     pub http: reqwest::Client,
@@ -30,10 +49,53 @@ pub async fn spawn_app(countdown: Duration) -> TestApp {
 /// Like [`spawn_app`], with settings adjusted by `configure`.
 pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let stores = TestStores::new().await;
+    let mut settings = test_settings(&stores, countdown);
+    configure(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("battle service starts");
+    let url = format!("http://127.0.0.1:{}", app.port());
+    let ops_url = format!("http://127.0.0.1:{}", app.ops_port());
+    let (state, io) = (app.state(), app.io());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        url,
+        ops_url,
+        state,
+        io,
+        http: reqwest::Client::new(),
+        stores,
+    }
+}
+
+/// Another instance of the service on the same stores as `app` (same database, same Redis
+/// prefix), as a second process would be; returns the state its handlers run with.
+pub async fn spawn_instance(app: &TestApp, countdown: Duration) -> AppState {
+    spawn_instance_with(app, countdown, |_| {}).await
+}
+
+/// Like [`spawn_instance`], with settings adjusted by `configure`.
+pub async fn spawn_instance_with(
+    app: &TestApp,
+    countdown: Duration,
+    configure: impl FnOnce(&mut Settings),
+) -> AppState {
+    let mut settings = test_settings(&app.stores, countdown);
+    configure(&mut settings);
+    let instance = Application::build(settings)
+        .await
+        .expect("battle service starts");
+    let state = instance.state();
+    tokio::spawn(instance.run_until_stopped());
+    state
+}
+
+fn test_settings(stores: &TestStores, countdown: Duration) -> Settings {
     let mut settings = Settings {
         stores: stores.store_settings(),
         port: 0,
-        jwt_secret: "test-secret".into(),
+        ops_port: 0,
+        jwt: KeyRing::single("test-secret"),
         token_ttl: Duration::from_secs(600),
         countdown,
         sweep_interval: Duration::from_millis(100),
@@ -43,33 +105,24 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
         snapshot_ttl: Duration::from_secs(60),
         ..Settings::default()
     };
-    configure(&mut settings);
-    let app = Application::build(settings)
-        .await
-        .expect("battle service starts");
-    let url = format!("http://127.0.0.1:{}", app.port());
-    let (state, io) = (app.state(), app.io());
-    tokio::spawn(app.run_until_stopped());
-    TestApp {
-        url,
-        state,
-        io,
-        http: reqwest::Client::new(),
-        stores,
-    }
+    // Every test client is 127.0.0.1; the guest limit has its own test.
+    settings.limits.guest = joust_battle::settings::Rate::OFF;
+    // The auth limits have their own tests; a cheap hash keeps the others fast.
+    settings.accounts.ip_rate = joust_battle::settings::Rate::OFF;
+    settings.accounts.handle_rate = joust_battle::settings::Rate::OFF;
+    settings.accounts.argon2_memory_kib = 1024;
+    settings.accounts.argon2_iterations = 1;
+    settings
 }
 
 impl TestApp {
     /// A battle between `a` and `b`: `a` challenges, `b` accepts.
     pub async fn duel(&self, a: &Player, b: &Player) -> joust_battle::battles::BattleCreated {
         use joust_battle::battles::{self, AcceptChallenge, CreateChallenge};
-        let challenge = battles::create_challenge(
-            self.state.clone(),
-            a.clone(),
-            CreateChallenge { problem: None },
-        )
-        .await
-        .unwrap();
+        let challenge =
+            battles::create_challenge(self.state.clone(), a.clone(), CreateChallenge::default())
+                .await
+                .unwrap();
         battles::accept_challenge(
             self.state.clone(),
             b.clone(),
@@ -117,7 +170,7 @@ impl TestApp {
     pub async fn metrics_text(&self) -> String {
         let response = self
             .http
-            .get(format!("{}/metrics", self.url))
+            .get(format!("{}/metrics", self.ops_url))
             .send()
             .await
             .unwrap();
@@ -139,6 +192,18 @@ impl TestApp {
         text.lines()
             .find_map(|l| l.strip_prefix(prefix.as_str()))
             .map_or(0.0, |v| v.trim().parse().unwrap())
+    }
+
+    /// `GET path` on the public listener with `player`'s token (none when `None`): the status
+    /// and the JSON body.
+    pub async fn get_as(&self, player: Option<&Player>, path: &str) -> (u16, serde_json::Value) {
+        let mut request = self.http.get(format!("{}{path}", self.url));
+        if let Some(player) = player {
+            request = request.bearer_auth(self.state.tokens.issue(player));
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap())
     }
 
     /// Creates a guest through the HTTP API and returns it as the socket layer would see it.

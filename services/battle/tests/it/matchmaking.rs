@@ -22,19 +22,28 @@ async fn app() -> TestApp {
             window: 100.0,
             growth_per_sec: 50.0,
             max_window: 1000.0,
+            deviation_weight: 0.5,
         };
     })
     .await
 }
 
+/// A player with a settled rating (deviation 50: the window grows by 25 points).
 async fn rated(app: &TestApp, name: &str, rating: i32) -> Player {
+    rated_with(app, name, rating, 50.0).await
+}
+
+async fn rated_with(app: &TestApp, name: &str, rating: i32, deviation: f64) -> Player {
     let player = app.guest(name).await;
-    sqlx::query("UPDATE users SET rating = $1 WHERE id = $2")
-        .bind(rating)
-        .bind(player.id)
-        .execute(&app.stores.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE users SET rating = $1, rating_exact = $1, rating_deviation = $3 WHERE id = $2",
+    )
+    .bind(rating)
+    .bind(player.id)
+    .bind(deviation)
+    .execute(&app.stores.pool)
+    .await
+    .unwrap();
     player
 }
 
@@ -230,4 +239,36 @@ async fn concurrent_joins_pair_every_player_exactly_once() {
         .await
         .unwrap();
     assert_eq!(waiting, 0);
+}
+
+#[tokio::test]
+async fn uncertain_ratings_are_paired_further_apart_than_settled_ones() {
+    let app = app().await;
+    // 200 apart and settled: 100 + 0.5 * 50 = 125 is too narrow.
+    let ada = rated(&app, "ada", 1200).await;
+    let bo = rated(&app, "bo", 1400).await;
+    join(&app, &ada, "python").await.unwrap();
+    assert_eq!(
+        join(&app, &bo, "python").await.unwrap(),
+        Joined::Queued { rating: 1400 }
+    );
+    // 200 apart with a new player's deviation: 100 + 0.5 * 350 = 275 fits at once, and the
+    // larger deviation of the pair counts whoever asks.
+    let cy = rated_with(&app, "cy", 1200, 350.0).await;
+    let dee = rated(&app, "dee", 1000).await;
+    join(&app, &cy, "cpp").await.unwrap();
+    let Joined::Matched { battle_id, .. } = join(&app, &dee, "cpp").await.unwrap() else {
+        panic!("dee should have been paired with cy");
+    };
+    assert_eq!(
+        players_of(&app, battle_id).await,
+        sorted(vec![cy.id, dee.id])
+    );
+    // The settled pair still waits.
+    assert_eq!(
+        matchmaking::pair_waiting(&app.state, now_ms())
+            .await
+            .unwrap(),
+        0
+    );
 }

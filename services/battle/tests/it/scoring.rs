@@ -1,0 +1,123 @@
+//! Battles on scoring problems when time runs out: the higher best score wins, a tie goes to
+//! whoever reached it first, and nobody wins without a score; rated once, like any ending.
+
+use std::time::Duration;
+
+use joust_battle::battles;
+use joust_common::domain::{BattleStatus, EventKind, Outcome};
+use uuid::Uuid;
+
+use crate::{TestApp, spawn_app};
+
+/// A judged submission of `user` with `score` out of 100, made `seconds_ago`.
+async fn scored(app: &TestApp, battle: Uuid, user: Uuid, score: f64, seconds_ago: f64) -> Uuid {
+    let id = Uuid::new_v4();
+    sqlx::query(
+        "INSERT INTO submissions (id, battle_id, user_id, language, source, status, verdict,
+             score, max_score, created_at)
+         VALUES ($1, $2, $3, 'python', 'print(0)', 'judged', 'WA', $4, 100,
+                 now() - make_interval(secs => $5))",
+    )
+    .bind(id)
+    .bind(battle)
+    .bind(user)
+    .bind(score)
+    .bind(seconds_ago)
+    .execute(&app.stores.pool)
+    .await
+    .unwrap();
+    id
+}
+
+/// Waits for the battle to run, lets the test add its submissions, then moves its end into
+/// the past and runs the overdue pass; returns `(outcome, winner, submission_id)`.
+async fn time_runs_out(
+    app: &TestApp,
+    battle: Uuid,
+) -> (Option<Outcome>, Option<Uuid>, serde_json::Value) {
+    sqlx::query("UPDATE battles SET ends_at = now() - interval '1 second' WHERE id = $1")
+        .bind(battle)
+        .execute(&app.stores.pool)
+        .await
+        .unwrap();
+    battles::finish_overdue(&app.state).await.unwrap();
+    let (status, outcome, winner): (BattleStatus, Option<Outcome>, Option<Uuid>) =
+        sqlx::query_as("SELECT status, outcome, winner_id FROM battles WHERE id = $1")
+            .bind(battle)
+            .fetch_one(&app.stores.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, BattleStatus::Finished);
+    let finished: Vec<serde_json::Value> =
+        sqlx::query_scalar("SELECT data FROM battle_events WHERE battle_id = $1 AND type = $2")
+            .bind(battle)
+            .bind(EventKind::BattleFinished.as_str())
+            .fetch_all(&app.stores.pool)
+            .await
+            .unwrap();
+    assert_eq!(finished.len(), 1, "the battle ends once");
+    (outcome, winner, finished[0]["submission_id"].clone())
+}
+
+async fn running_duel(app: &TestApp) -> (Uuid, Uuid, Uuid) {
+    let (ada, bo) = (app.guest("ada").await, app.guest("bo").await);
+    let battle = app.duel(&ada, &bo).await.battle_id;
+    for _ in 0..200 {
+        let status: BattleStatus = sqlx::query_scalar("SELECT status FROM battles WHERE id = $1")
+            .bind(battle)
+            .fetch_one(&app.stores.pool)
+            .await
+            .unwrap();
+        if status == BattleStatus::Running {
+            return (ada.id, bo.id, battle);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("battle {battle} never started");
+}
+
+async fn rating_changes(app: &TestApp, battle: Uuid) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM rating_history WHERE battle_id = $1")
+        .bind(battle)
+        .fetch_one(&app.stores.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_higher_best_score_wins_when_time_runs_out() {
+    let app = spawn_app(Duration::ZERO).await;
+    let (ada, bo, battle) = running_duel(&app).await;
+    scored(&app, battle, ada, 20.0, 30.0).await;
+    let best = scored(&app, battle, ada, 70.0, 20.0).await;
+    scored(&app, battle, bo, 50.0, 25.0).await;
+    scored(&app, battle, ada, 40.0, 5.0).await;
+    let (outcome, winner, submission) = time_runs_out(&app, battle).await;
+    assert_eq!((outcome, winner), (Some(Outcome::Score), Some(ada)));
+    assert_eq!(submission, best.to_string());
+    assert_eq!(
+        rating_changes(&app, battle).await,
+        2,
+        "both players rated once"
+    );
+}
+
+#[tokio::test]
+async fn equal_best_scores_go_to_whoever_reached_it_first() {
+    let app = spawn_app(Duration::ZERO).await;
+    let (ada, bo, battle) = running_duel(&app).await;
+    scored(&app, battle, ada, 50.0, 10.0).await;
+    // 20 + 30 summed in another order is the same score.
+    scored(&app, battle, bo, 30.0 + 20.0, 12.0).await;
+    let (outcome, winner, _) = time_runs_out(&app, battle).await;
+    assert_eq!((outcome, winner), (Some(Outcome::Score), Some(bo)));
+}
+
+#[tokio::test]
+async fn without_a_score_above_zero_time_is_a_draw() {
+    let app = spawn_app(Duration::ZERO).await;
+    let (ada, _, battle) = running_duel(&app).await;
+    scored(&app, battle, ada, 0.0, 10.0).await;
+    let (outcome, winner, _) = time_runs_out(&app, battle).await;
+    assert_eq!((outcome, winner), (Some(Outcome::Draw), None));
+}
