@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Benchmark of problem import: generates a package of 100 tests (1 sample, 99 secret) and 10
+# submissions (4 accepted in C and Python, 3 wrong answers, 1 run-time error, 2 too slow),
+# starts a release-built executor on loopback, then times `joust-problems verify` and
+# `joust-problems import` (twice: the second finds the version and changes nothing); then the
+# judging throughput of a 50-test problem in C++ and Python (judging.py) on the same executor.
+# Usage: import.sh <release binary dir>
+set -euo pipefail
+bin="$1"
+work="$(mktemp -d)"
+db="joust_bench_problems_$$"
+admin="postgres://postgres@127.0.0.1:5432/postgres"
+executor_pid=""
+cleanup() {
+    [ -n "$executor_pid" ] && kill "$executor_pid" 2>/dev/null || true
+    psql "$admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+pkg="$work/benchsum"
+python3 - "$pkg" <<'PY'
+import os, random, sys
+root = sys.argv[1]
+def write(path, text):
+    path = os.path.join(root, path)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text)
+random.seed(7)
+write("problem.yaml", "name: Bench Sum\nvalidation: default\nrating: 1200\n")
+write("problem_statement/problem.en.tex",
+      "\\problemname{Bench Sum}\nPrint the sum of $n$ integers $a_i$ with $|a_i| \\le 10^9$.\n")
+for i in range(100):
+    n = random.randint(1, 2000)
+    values = [random.randint(-10**9, 10**9) for _ in range(n)]
+    group = "sample" if i == 0 else "secret"
+    write(f"data/{group}/{i:03}.in", f"{n}\n" + " ".join(map(str, values)) + "\n")
+    write(f"data/{group}/{i:03}.ans", f"{sum(values)}\n")
+write("input_format_validators/validate.py", """import sys
+lines = sys.stdin.read().split("\\n")
+ok = len(lines) == 3 and lines[2] == "" and lines[0].isdigit()
+values = lines[1].split(" ") if ok else []
+ok = ok and int(lines[0]) == len(values) and all(abs(int(v)) <= 10**9 for v in values)
+sys.exit(42 if ok else 43)
+""")
+c_sum = """#include <stdio.h>
+int main(void) { long long n, x, s = 0; scanf("%lld", &n); while (n-- > 0 && scanf("%lld", &x) == 1) s += x; printf("%lld\\n", s); return 0; }
+"""
+py_sum = "n = int(input())\nprint(sum(map(int, input().split())))\n"
+write("submissions/accepted/sum.c", c_sum)
+write("submissions/accepted/sum_again.c", c_sum.replace("s = 0", "s = 0LL"))
+write("submissions/accepted/sum.py", py_sum)
+write("submissions/accepted/sum_loop.py",
+      "n = int(input())\ns = 0\nfor v in input().split():\n    s += int(v)\nprint(s)\n")
+write("submissions/wrong_answer/int32.c", c_sum.replace("long long", "int").replace("%lld", "%d"))
+write("submissions/wrong_answer/off_by_one.py", "n = int(input())\nprint(sum(map(int, input().split())) + 1)\n")
+write("submissions/wrong_answer/count.py", "print(input())\n")
+write("submissions/run_time_error/crash.py", "n = int(input())\nraise ValueError(n)\n")
+write("submissions/time_limit_exceeded/spin.py", "while True:\n    pass\n")
+write("submissions/time_limit_exceeded/spin.c", "int main(void) { volatile long i = 0; for (;;) i++; }\n")
+PY
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export JOUST_DEV_MODE=true JOUST_EXECUTOR_PORT="$port" JOUST_EXECUTOR_URL="http://127.0.0.1:$port"
+export JOUST_LOG_FORMAT=json RUST_LOG=warn
+"$bin/joust-executor" >"$work/executor.log" 2>&1 &
+executor_pid=$!
+for _ in $(seq 1 300); do
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+psql "$admin" -qc "CREATE DATABASE $db" >/dev/null
+export JOUST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
+
+timed() {
+    local label="$1"; shift
+    local start end
+    start=$(date +%s.%N)
+    "$@" >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }
+    end=$(date +%s.%N)
+    printf '%-32s %6.2f s   %s\n' "$label" "$(echo "$end - $start" | bc)" "$(head -c 200 "$work/out" | tr '\n' ' ')"
+}
+echo "package: 100 tests, 10 submissions; machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
+timed "verify (cold compile caches)" "$bin/joust-problems" verify "$pkg"
+for run in 1 2 3; do timed "verify (warm, run $run)" "$bin/joust-problems" verify "$pkg"; done
+timed "import (verify + store)" "$bin/joust-problems" import "$pkg"
+timed "import again (unchanged)" "$bin/joust-problems" import "$pkg"
+
+echo
+echo "judging a 50-test problem (one request per run, default validator), load $(cut -d' ' -f1-3 /proc/loadavg):"
+python3 "$(dirname "$0")/judging.py" "$JOUST_EXECUTOR_URL" joust-local-development-executor-token
