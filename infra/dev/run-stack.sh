@@ -9,8 +9,11 @@ psql -h 127.0.0.1 -U postgres -d postgres -qAt -c "SELECT 1 FROM pg_database WHE
     || psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE joust'
 
 export JOUST_HOST=${JOUST_HOST:-127.0.0.1}
+# Development secrets are accepted only in this mode; a deployment sets real ones.
+export JOUST_DEV_MODE=${JOUST_DEV_MODE:-true}
 export JOUST_DATABASE_URL=${JOUST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/joust}
 export JOUST_BATTLE_PORT=${JOUST_BATTLE_PORT:-8080}
+export JOUST_BATTLE_OPS_PORT=${JOUST_BATTLE_OPS_PORT:-9080}
 export JOUST_JUDGE_PORT=${JOUST_JUDGE_PORT:-8081}
 export JOUST_EXECUTOR_PORT=${JOUST_EXECUTOR_PORT:-8082}
 export JOUST_EXECUTOR_URL=http://127.0.0.1:$JOUST_EXECUTOR_PORT
@@ -39,6 +42,7 @@ cat <<MSG
 
 Joust is running.
   Socket.IO and HTTP API: http://127.0.0.1:$JOUST_BATTLE_PORT   (guest login: POST /api/auth/guest)
+  battle metrics:         http://127.0.0.1:$JOUST_BATTLE_OPS_PORT/metrics   (and /readyz with details; loopback only)
   judge metrics:          http://127.0.0.1:$JOUST_JUDGE_PORT/metrics
   executor:               http://127.0.0.1:$JOUST_EXECUTOR_PORT/v1/executions
 Press Ctrl-C to stop.

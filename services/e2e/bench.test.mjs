@@ -17,7 +17,11 @@ test("the battle benchmark measures every figure on a small load", async () => {
     lockPairs: 10,
     lockConcurrency: 4,
     lockRaces: 6,
+    ackCount: 200,
   });
+  // Acks leave at once (TCP_NODELAY): with Nagle's algorithm each round trip took ~40 ms.
+  assert.equal(r.ack.transport.count, 200);
+  assert.ok(r.ack.transport.p50 < 10, JSON.stringify(r.ack.transport));
   assert.deepEqual(r.ramp.opened, [25, 25]);
   assert.ok(r.ramp.perSecond > 0);
   assert.deepEqual(r.hold.serverConnected, [25, 25]);
@@ -38,5 +42,6 @@ test("the battle benchmark measures every figure on a small load", async () => {
   assert.equal(r.race.oneBattlePerCode, 6, r.race.outcomes);
   const markdown = render(r);
   assert.doesNotMatch(markdown, /NaN|undefined/);
+  assert.match(markdown, /\| ack round trip, transport only \| p50 [\d.]+ ms/);
   assert.match(markdown, /\| cross-instance chat latency \| p50 [\d.]+ ms, p99 [\d.]+ ms \|/);
 });

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { startStack, guest, connectAs } from "./harness.mjs";
+import { startStack, guest, connectAs, metricsText } from "./harness.mjs";
 
 const DRAIN_WINDOW_MS = 1500;
 
@@ -38,7 +38,7 @@ test("a burst of handshakes beyond the bucket is refused with a retry hint", asy
       assert.ok(match, message);
       assert.ok(Number(match[1]) >= 1 && Number(match[1]) <= 3000, message);
     }
-    const metrics = await (await fetch(`${stack.battle}/metrics`)).text();
+    const metrics = await metricsText(stack.battle);
     assert.match(metrics, /handshakes_rejected_total\{reason="rate_limited"\} 3/);
     // After the hint's wait a token is free again.
     await new Promise((r) => setTimeout(r, 1100));
@@ -75,9 +75,13 @@ test("SIGTERM drains: readiness off, new handshakes refused, clients moved withi
     const { reconnect_after_ms: delay } = await told;
     assert.ok(Number.isInteger(delay) && delay >= 0 && delay < DRAIN_WINDOW_MS, String(delay));
 
+    // The public readiness says only no; the operations listener says why.
     const ready = await fetch(`${leaving}/readyz`);
     assert.equal(ready.status, 503);
-    assert.equal(await ready.text(), "draining");
+    assert.equal(await ready.text(), "not ready");
+    const detailed = await fetch(`${stack.ops[0]}/readyz`);
+    assert.equal(detailed.status, 503);
+    assert.equal(await detailed.text(), "not ready: draining");
     assert.equal((await fetch(`${staying}/readyz`)).status, 200);
     const refused = await handshake(leaving, { token: a.token, protocol: 1 });
     refused.socket.close();

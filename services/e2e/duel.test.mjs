@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { startStack, connectPlayer, psql } from "./harness.mjs";
+import { startStack, connectPlayer, psql, metricsText } from "./harness.mjs";
 import { RIGHT_C, WRONG_PYTHON } from "./solutions.mjs";
 
 let stack;
@@ -137,11 +137,11 @@ test("handshakes without a valid token or protocol are refused", async () => {
 });
 
 test("metrics expose handler latency and executions", async () => {
-  const battle = await (await fetch(`${stack.battle}/metrics`)).text();
+  const battle = await metricsText(stack.battle);
   assert.match(battle, /handler_duration_seconds_bucket\{handler="battle:submit"/);
-  const executor = await (await fetch(`${stack.executor}/metrics`)).text();
+  const executor = await metricsText(stack.executor);
   assert.match(executor, /executions_total\{language="c",verdict="AC"\} 1/);
   assert.match(executor, /executions_total\{language="python",verdict="WA"\} 1/);
-  const judge = await (await fetch(`${stack.judge}/metrics`)).text();
+  const judge = await metricsText(stack.judge);
   assert.match(judge, /judge_attempts_total\{outcome="judged"\} 2/);
 });

@@ -2,12 +2,39 @@
 // everything down afterwards.
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
-import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { randomBytes, randomUUID } from "node:crypto";
 import { io } from "socket.io-client";
 
-const binDir = process.env.JOUST_BIN_DIR ?? new URL("../../target/debug/", import.meta.url).pathname;
+export const binDir = process.env.JOUST_BIN_DIR ?? new URL("../../target/debug/", import.meta.url).pathname;
 const runtimeDir = process.env.JOUST_RUNTIME_DIR ?? new URL("../../.cache/runtimes", import.meta.url).pathname;
 const cacheDir = process.env.JOUST_SANDBOX_CACHE_DIR ?? new URL("../../.cache/sandbox", import.meta.url).pathname;
+/** Operations listener (`/metrics`, detailed `/readyz`) of each battle instance, by public URL. */
+const opsUrls = new Map();
+
+/**
+ * Battle settings that lift the per-IP handshake and per-user/per-socket event limits: every
+ * test client comes from 127.0.0.1, and most tests are about something else. Tests about the
+ * limits pass `limits: "production"` to `startStack` to run with the defaults.
+ */
+export const NO_LIMITS = {
+  JOUST_HANDSHAKE_RATE: "100000",
+  JOUST_HANDSHAKE_BURST: "100000",
+  JOUST_HANDSHAKE_FAILURE_RATE: "100000",
+  JOUST_HANDSHAKE_FAILURE_BURST: "100000",
+  JOUST_RATE_CREATE: "off",
+  JOUST_RATE_ACCEPT: "off",
+  JOUST_RATE_SUBMIT: "off",
+  JOUST_RATE_CHAT: "off",
+  JOUST_RATE_PROGRESS: "off",
+  JOUST_RATE_READ: "off",
+  JOUST_RATE_CONTROL: "off",
+  JOUST_GUEST_RATE: "off",
+  JOUST_SOCKET_RATE: "off",
+  JOUST_SOCKET_MAX_IN_FLIGHT: "100000",
+  JOUST_MAX_OPEN_CHALLENGES: "100000",
+};
+
 const pgAdmin = ["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt"];
 
 export function freePort() {
@@ -48,7 +75,9 @@ async function waitReady(url, child, name, timeoutMs = 120_000) {
  * returns their URLs and a stop function. `battleEnv` adds settings to every battle instance;
  * `judge: false` starts only the battle services, for tests that never submit. With
  * `captureLogs`, each service logs at `info` and its JSON log lines are kept in
- * `stack.logs[name]` instead of going to the terminal.
+ * `stack.logs[name]` instead of going to the terminal. Battle instances run with [`NO_LIMITS`]
+ * unless `limits: "production"`; `battleEnv` overrides either. `stack.ops[i]` is the operations
+ * URL of `stack.battles[i]` (`metric` finds it by itself).
  */
 export async function startStack({
   countdownMs = 300,
@@ -56,14 +85,21 @@ export async function startStack({
   battleEnv = {},
   judge = true,
   captureLogs = false,
+  limits = "lifted",
 } = {}) {
   const id = randomUUID().replaceAll("-", "");
   const database = `joust_e2e_${id}`;
   execFileSync("psql", [...pgAdmin, "-c", `CREATE DATABASE "${database}"`]);
   const redisPrefix = `joust-e2e:${id}:`;
   const [judgePort, executorPort] = [await freePort(), await freePort()];
+  // Real secrets, as in production: the services refuse to start without them.
+  const secrets = {
+    JOUST_JWT_SECRET: randomBytes(32).toString("hex"),
+    JOUST_EXECUTOR_TOKEN: randomBytes(32).toString("hex"),
+  };
   const common = {
     ...process.env,
+    ...secrets,
     JOUST_LOG_FORMAT: "json",
     RUST_LOG: captureLogs ? "info" : (process.env.RUST_LOG ?? "warn"),
     JOUST_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
@@ -92,7 +128,22 @@ export async function startStack({
     await waitReady(url, child, name);
     return { url, child };
   };
-  const stack = { database, redisPrefix, children, battles: [], battleProcesses: [], logs: {} };
+  const stack = { database, redisPrefix, secrets, children, battles: [], ops: [], battleProcesses: [], logs: {} };
+  const battleSpecs = [];
+  /**
+   * Stops battle instance `i` (SIGTERM, then waits for its exit) and starts it again on the
+   * same ports with `env` added to its settings, e.g. a fault-injection setting.
+   */
+  stack.restartBattle = async (i, env = {}) => {
+    const old = stack.battleProcesses[i];
+    if (old.exitCode === null) {
+      const exited = new Promise((r) => old.once("exit", r));
+      old.kill("SIGTERM");
+      await exited;
+    }
+    const { child } = await start("battle", { ...battleSpecs[i].env, ...env }, battleSpecs[i].port);
+    stack.battleProcesses[i] = child;
+  };
   stack.stop = async () => {
     for (const child of children) {
       if (child.exitCode === null) {
@@ -120,13 +171,20 @@ export async function startStack({
       ).url;
     }
     for (let i = 0; i < battleInstances; i++) {
-      const port = await freePort();
-      const { url, child } = await start(
-        "battle",
-        { JOUST_BATTLE_PORT: String(port), JOUST_COUNTDOWN_MS: String(countdownMs), ...battleEnv },
-        port,
-      );
+      const [port, opsPort] = [await freePort(), await freePort()];
+      const env = {
+        ...(limits === "production" ? {} : NO_LIMITS),
+        JOUST_BATTLE_PORT: String(port),
+        JOUST_BATTLE_OPS_PORT: String(opsPort),
+        JOUST_COUNTDOWN_MS: String(countdownMs),
+        ...battleEnv,
+      };
+      battleSpecs.push({ env, port });
+      const { url, child } = await start("battle", env, port);
+      const ops = `http://127.0.0.1:${opsPort}`;
+      opsUrls.set(url, ops);
       stack.battles.push(url);
+      stack.ops.push(ops);
       stack.battleProcesses.push(child);
     }
     stack.battle = stack.battles[0];
@@ -220,11 +278,32 @@ export async function connectAs(battleUrl, { name, userId, token }) {
 
 /**
  * The value of a counter or gauge on a service's `/metrics` (0 when absent); `labels` is the
- * label set as printed, e.g. `priority="normal"`, or empty for an unlabelled metric.
+ * label set as printed, e.g. `priority="normal"`, or empty for an unlabelled metric. A battle
+ * instance's public URL is mapped to its operations listener, where `/metrics` lives.
  */
 export async function metric(serviceUrl, name, labels = "") {
-  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  const text = await metricsText(serviceUrl);
   const series = labels ? `${name}{${labels}} ` : `${name} `;
   const line = text.split("\n").find((l) => l.startsWith(series));
   return line ? Number(line.slice(series.length)) : 0;
 }
+
+/** The whole `/metrics` page of a service (a battle instance's from its operations listener). */
+export async function metricsText(serviceUrl) {
+  return (await fetch(`${opsUrls.get(serviceUrl) ?? serviceUrl}/metrics`)).text();
+}
+
+/** The IPv4 addresses (hex, as `/proc/net/tcp` prints them) listening on `port`. */
+export function ipv4Listeners(port) {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((f) => f.length > 3 && f[1].endsWith(`:${hexPort}`) && f[3] === "0A")
+    .map((f) => f[1].split(":")[0]);
+}
+
+/** `ipv4Listeners`' spelling of 127.0.0.1 and of 0.0.0.0. */
+export const LOOPBACK = "0100007F";
+export const ANY_ADDRESS = "00000000";

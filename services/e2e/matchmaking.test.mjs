@@ -2,7 +2,7 @@
 // the same language queue and are paired with each other through Redis.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, guest, connectAs, metric } from "./harness.mjs";
+import { startStack, guest, connectAs, metric, metricsText } from "./harness.mjs";
 
 let stack;
 before(async () => {
@@ -68,7 +68,7 @@ test("delivery metrics: room sizes, no dropped battle events, a timed pub/sub ro
   // The first test delivered its battle events to both players' rooms on each instance.
   for (const url of stack.battles) {
     assert.ok((await metric(url, "room_size_count")) >= 1, url);
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const text = await metricsText(url);
     assert.match(text, /^events_dropped_total\{priority="critical"\} 0$/m);
   }
 });

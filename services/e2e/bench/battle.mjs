@@ -3,6 +3,7 @@
 // markdown results section of docs/benchmarks.md.
 //
 //   node bench/battle.mjs [--per-instance=10000] [--duels=1000] [--chat-rate=1000] ...
+//   node bench/battle.mjs --ack-only=1 [--ack-count=2000]   (only the ack round trip)
 //
 // Binaries come from JOUST_BIN_DIR (`make bench-battle` builds and passes the release ones).
 // Open files: each connection is a descriptor in a battle process and in the worker process that
@@ -25,6 +26,7 @@ import {
   startWorker,
 } from "./phases.mjs";
 import { render } from "./report.mjs";
+import { ackRoundTrip } from "./ack.mjs";
 
 export const DEFAULTS = {
   perInstance: 10_000,
@@ -37,6 +39,8 @@ export const DEFAULTS = {
   lockPairs: 2_000,
   lockConcurrency: 64,
   lockRaces: 500,
+  ackCount: 2_000,
+  ackOnly: 0,
 };
 
 // What the benchmark changes in the instances' settings: handshake limits out of the way (the
@@ -65,6 +69,10 @@ export async function runBenchmark(options = {}) {
   const workerPids = workers.map((w) => w.pid);
   try {
     const r = { options: o };
+    // First, on idle instances: what one request costs on the wire.
+    log(`ack round trip: ${o.ackCount} sequential requests`);
+    r.ack = await ackRoundTrip(stack.battles[0], o.ackCount);
+    if (o.ackOnly) return r;
     log(`${players} guest logins`);
     let accounts;
     r.logins = await measured(stack, workers, async () => {
@@ -127,6 +135,8 @@ const FLAGS = {
   "lock-pairs": "lockPairs",
   "lock-concurrency": "lockConcurrency",
   "lock-races": "lockRaces",
+  "ack-count": "ackCount",
+  "ack-only": "ackOnly",
 };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

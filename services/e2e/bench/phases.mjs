@@ -2,7 +2,7 @@
 // worker processes (worker k holds the connections to instance k). Each phase returns plain
 // figures; `report.mjs` renders them.
 import { fork } from "node:child_process";
-import { guest } from "../harness.mjs";
+import { guest, metricsText } from "../harness.mjs";
 import { Tally, addCounts, nowMs, pool } from "./clients.mjs";
 import {
   cpuMeter,
@@ -117,7 +117,7 @@ export async function ramp(stack, workers, playersPerWorker, concurrency) {
 export async function serverConnections(stack) {
   return Promise.all(
     stack.battles.map(async (url) => {
-      const text = await (await fetch(`${url}/metrics`)).text();
+      const text = await metricsText(url);
       const line = text.split("\n").find((l) => l.startsWith("socket_connections "));
       return line ? Number(line.split(" ")[1]) : 0;
     }),
@@ -128,7 +128,7 @@ export async function serverConnections(stack) {
 async function counterTotal(stack, name) {
   const totals = await Promise.all(
     stack.battles.map(async (url) => {
-      const text = await (await fetch(`${url}/metrics`)).text();
+      const text = await metricsText(url);
       return text
         .split("\n")
         .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
@@ -259,7 +259,7 @@ export async function serverHistograms(stack, series) {
   const scrape = () =>
     Promise.all(
       stack.battles.map(async (url) => {
-        const text = await (await fetch(`${url}/metrics`)).text();
+        const text = await metricsText(url);
         return Object.fromEntries(
           Object.entries(series).map(([key, [name, label]]) => [key, parseHistogram(text, name, label)]),
         );

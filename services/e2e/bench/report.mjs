@@ -1,4 +1,5 @@
 // Renders the benchmark's figures as the markdown that `docs/benchmarks.md` collects.
+import { ackRows } from "./ack.mjs";
 
 const ms = (v) => (v === null || v === undefined ? "n/a" : `${v.toFixed(v < 10 ? 2 : 1)} ms`);
 const num = (v, digits = 0) => v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -23,6 +24,7 @@ function cpuRow(name, phase) {
 /** The results section: parameters, the figures table, and where the CPU went in each phase. */
 export function render(r) {
   const { options: o } = r;
+  if (o.ackOnly) return ["| figure | result | details |", "|---|---|---|", ...ackRows(r.ack, ms)].join("\n");
   const perConn = r.memory.perConnection.map((b) => kib(b)).join(" / ");
   const lines = [
     `Parameters: ${num(o.perInstance)} connections per instance on 2 instances (websocket transport), ` +
@@ -41,6 +43,7 @@ export function render(r) {
     `| chat server side | handler p50 ${histMs(r.chat.server.handler.p50)}, p99 ${histMs(r.chat.server.handler.p99)}; Redis pub/sub round trip p99 ${histMs(r.chat.server.pubsub.p99)} | \`handler_duration_seconds{handler="chat:send"}\` (a read of the battle snapshot and a publish, both in Redis) and \`redis_pubsub_roundtrip_seconds\` deltas, both instances |`,
     `| chat CPU per line | battle service ${ms(cpuPer(r.chat, ["battleA", "battleB"], r.chat.sent))}, postgres ${ms(cpuPer(r.chat, ["postgres"], r.chat.sent))}, redis ${ms(cpuPer(r.chat, ["redis"], r.chat.sent))}, load generator ${ms(cpuPer(r.chat, ["loadgen"], r.chat.sent))} | CPU time over the chat phase divided by the lines sent (each line: one \`chat:send\`, its ack and two deliveries) |`,
     `| same-instance echo / chat ack | p50 ${ms(r.chat.echo.p50)}, p99 ${ms(r.chat.echo.p99)} / p50 ${ms(r.chat.ack.p50)}, p99 ${ms(r.chat.ack.p99)} | the sender's own copy, through Redis; the \`chat:send\` ack |`,
+    ...ackRows(r.ack, ms),
   ];
   for (const phase of [r.lock, r.race]) {
     const s = phase.server;
