@@ -13,7 +13,6 @@ use axum::{
 use joust_common::{
     Language,
     domain::BattleStatus,
-    execution::MAX_SOURCE_BYTES,
     http::JsonBody,
     runs::{self, MAX_RUN_INPUT_BYTES, RunRecord, RunRequest},
 };
@@ -23,7 +22,7 @@ use uuid::Uuid;
 use crate::{
     AppState,
     auth::Player,
-    battles::start_if_due,
+    battles::{start_if_due, validate_program},
     error::ApiError,
     limits::{EventClass, Refusal},
     request::{Reader, parse_id},
@@ -62,20 +61,7 @@ pub struct RunAccepted {
 
 impl RunBody {
     fn validate(&self) -> Result<Language, ApiError> {
-        let language = Language::parse(&self.language).ok_or_else(|| {
-            ApiError::InvalidPayload(format!(
-                "language must be one of {}",
-                Language::ALL.map(Language::as_str).join(", ")
-            ))
-        })?;
-        if self.source.trim().is_empty() {
-            return Err(ApiError::InvalidPayload("source is empty".into()));
-        }
-        if self.source.len() > MAX_SOURCE_BYTES {
-            return Err(ApiError::InvalidPayload(format!(
-                "source is larger than {MAX_SOURCE_BYTES} bytes"
-            )));
-        }
+        let language = validate_program(&self.language, &self.source)?;
         if self
             .input
             .as_ref()

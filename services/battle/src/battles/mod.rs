@@ -24,7 +24,7 @@ pub use challenges::{
 pub use creation::{BattleCreated, Rematch, pair_key, rematch};
 pub use history::{Resume, Resumed, StateQuery, battle_state, resume};
 pub use lifecycle::{Resign, Resigned, finish_overdue, resign, start_if_due};
-pub use submissions::{SubmissionQueued, Submit, submit};
+pub use submissions::{SubmissionQueued, Submit, submit, validate_program};
 use uuid::Uuid;
 
 use crate::{auth::Player, error::ApiError};

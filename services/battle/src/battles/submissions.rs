@@ -38,23 +38,29 @@ pub struct SubmissionQueued {
     pub submission_id: Uuid,
 }
 
+/// Checks a program's language and source, as submitted or practice-run; returns the language.
+pub fn validate_program(language: &str, source: &str) -> Result<Language, ApiError> {
+    let language = Language::parse(language).ok_or_else(|| {
+        ApiError::InvalidPayload(format!(
+            "language must be one of {}",
+            Language::ALL.map(Language::as_str).join(", ")
+        ))
+    })?;
+    if source.trim().is_empty() {
+        return Err(ApiError::InvalidPayload("source is empty".into()));
+    }
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(ApiError::InvalidPayload(format!(
+            "source is larger than {MAX_SOURCE_BYTES} bytes"
+        )));
+    }
+    Ok(language)
+}
+
 impl Submit {
     /// Checks the request's own fields; returns the language.
     fn validate(&self) -> Result<Language, ApiError> {
-        let language = Language::parse(&self.language).ok_or_else(|| {
-            ApiError::InvalidPayload(format!(
-                "language must be one of {}",
-                Language::ALL.map(Language::as_str).join(", ")
-            ))
-        })?;
-        if self.source.trim().is_empty() {
-            return Err(ApiError::InvalidPayload("source is empty".into()));
-        }
-        if self.source.len() > MAX_SOURCE_BYTES {
-            return Err(ApiError::InvalidPayload(format!(
-                "source is larger than {MAX_SOURCE_BYTES} bytes"
-            )));
-        }
+        let language = validate_program(&self.language, &self.source)?;
         if let Some(key) = &self.idempotency_key
             && (key.is_empty() || key.len() > 64 || !key.bytes().all(|b| b.is_ascii_graphic()))
         {
