@@ -31,15 +31,16 @@ pub fn claim_refresh_period(claim_idle: Duration) -> Duration {
     (claim_idle / 3).max(Duration::from_millis(100))
 }
 
-/// Resets the idle time of entries this worker holds, so no other worker claims them.
-pub async fn keep_claimed(state: &JudgeState, entry_ids: &[String]) {
+/// Resets the idle time of entries this worker holds on `stream` for `group`, so no other
+/// worker claims them (the submissions stream and the runs stream alike).
+pub async fn keep_claimed(state: &JudgeState, stream: &str, group: &str, entry_ids: &[String]) {
     if entry_ids.is_empty() {
         return;
     }
     let mut redis = state.redis.clone();
     let claimed: redis::RedisResult<redis::Value> = redis::cmd("XCLAIM")
-        .arg(stream_key(&state.redis_prefix))
-        .arg(GROUP)
+        .arg(stream)
+        .arg(group)
         .arg(&state.consumer)
         .arg(0)
         .arg(entry_ids)
@@ -47,7 +48,26 @@ pub async fn keep_claimed(state: &JudgeState, entry_ids: &[String]) {
         .query_async(&mut redis)
         .await;
     if let Err(e) = claimed {
-        tracing::warn!(error = %e, "refreshing claims failed");
+        tracing::warn!(error = %e, stream, "refreshing claims failed");
+    }
+}
+
+/// Runs `work` while periodically re-claiming `entry_id` on `stream`, so that a long judging
+/// or an outage does not make it look abandoned to other workers.
+pub async fn with_claim<T>(
+    state: &JudgeState,
+    (stream, group): (&str, &str),
+    entry_id: &str,
+    work: impl std::future::Future<Output = T>,
+) -> T {
+    tokio::pin!(work);
+    let period = claim_refresh_period(state.claim_idle);
+    let held = [entry_id.to_owned()];
+    loop {
+        tokio::select! {
+            result = &mut work => return result,
+            () = tokio::time::sleep(period) => keep_claimed(state, stream, group, &held).await,
+        }
     }
 }
 
@@ -84,8 +104,13 @@ pub async fn handle_entry(
     let started = Instant::now();
     let mut busy_retries = 0u32;
     loop {
-        let attempt =
-            with_heartbeat(state, entry_id, judge_once(state, submission_id, started)).await;
+        let attempt = with_claim(
+            state,
+            (&stream_key(&state.redis_prefix), GROUP),
+            entry_id,
+            judge_once(state, submission_id, started),
+        )
+        .await;
         let pause = match attempt {
             Attempt::Done(outcome) => {
                 state.metrics.attempts.with_label_values(&[outcome]).inc();
@@ -147,25 +172,6 @@ async fn ack_and_trim(state: &JudgeState, entry_id: &str) {
         Ok((_, deleted)) => state.metrics.trimmed.inc_by(deleted.max(0) as u64),
         Err(e) => {
             tracing::warn!(error = %e, entry_id, "acknowledging failed; a redelivery will change nothing")
-        }
-    }
-}
-
-/// Runs `work` while periodically re-claiming the entry, so that a long judging or an outage
-/// does not make it look abandoned to other workers.
-async fn with_heartbeat<T>(
-    state: &JudgeState,
-    entry_id: &str,
-    work: impl std::future::Future<Output = T>,
-) -> T {
-    tokio::pin!(work);
-    let period = claim_refresh_period(state.claim_idle);
-    loop {
-        tokio::select! {
-            result = &mut work => return result,
-            () = tokio::time::sleep(period) => {
-                keep_claimed(state, &[entry_id.to_owned()]).await;
-            }
         }
     }
 }

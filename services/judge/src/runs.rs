@@ -22,7 +22,11 @@ use redis::{
 };
 use tokio::sync::{mpsc, watch};
 
-use crate::{Disposition, TraceIds, attempt::claim_refresh_period, state::JudgeState};
+use crate::{
+    Disposition, TraceIds,
+    attempt::{claim_refresh_period, keep_claimed, with_claim},
+    state::JudgeState,
+};
 
 /// How often an idle reader looks for runs (its reads do not block: it shares the judge's
 /// Redis connection).
@@ -117,7 +121,13 @@ async fn read_loop(
         while runs.capacity() == 0 && !*stop.borrow() {
             tokio::time::sleep(period).await;
             if runs.capacity() == 0 {
-                keep_claimed(&state, &entry_id).await;
+                keep_claimed(
+                    &state,
+                    &runs_stream(&state.redis_prefix),
+                    RUNS_GROUP,
+                    std::slice::from_ref(&entry_id),
+                )
+                .await;
             }
         }
     }
@@ -192,22 +202,6 @@ fn parse(entry: StreamId) -> RunEntry {
     }
 }
 
-async fn keep_claimed(state: &JudgeState, entry_id: &str) {
-    let mut redis = state.redis.clone();
-    let claimed: redis::RedisResult<redis::Value> = redis::cmd("XCLAIM")
-        .arg(runs_stream(&state.redis_prefix))
-        .arg(RUNS_GROUP)
-        .arg(&state.consumer)
-        .arg(0)
-        .arg(entry_id)
-        .arg("JUSTID")
-        .query_async(&mut redis)
-        .await;
-    if let Err(e) = claimed {
-        tracing::warn!(error = %e, "refreshing a run's claim failed");
-    }
-}
-
 /// Runs the entry until it has a result, stores and sends it, then acknowledges the entry;
 /// returns early only when the worker stops (the entry stays pending for another judge).
 pub async fn handle(state: &JudgeState, entry: RunEntry, mut stop: watch::Receiver<bool>) {
@@ -225,7 +219,12 @@ pub async fn handle(state: &JudgeState, entry: RunEntry, mut stop: watch::Receiv
     let mut failures = 0;
     loop {
         let attempt = tracing::Instrument::instrument(
-            with_claim(state, &entry.entry_id, run_once(state, &request)),
+            with_claim(
+                state,
+                (&runs_stream(&state.redis_prefix), RUNS_GROUP),
+                &entry.entry_id,
+                run_once(state, &request),
+            ),
             span.clone(),
         )
         .await;
@@ -340,17 +339,5 @@ async fn ack(state: &JudgeState, entry_id: &str) {
         .await;
     if let Err(e) = done {
         tracing::warn!(error = %e, entry_id, "acknowledging a run failed; it may run again");
-    }
-}
-
-/// Runs `work` while re-claiming the entry, so a long run does not look abandoned.
-async fn with_claim<T>(state: &JudgeState, entry_id: &str, work: impl Future<Output = T>) -> T {
-    tokio::pin!(work);
-    let period = claim_refresh_period(state.claim_idle);
-    loop {
-        tokio::select! {
-            result = &mut work => return result,
-            () = tokio::time::sleep(period) => keep_claimed(state, entry_id).await,
-        }
     }
 }

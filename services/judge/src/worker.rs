@@ -114,7 +114,7 @@ pub async fn run(
                 }
                 Err(e) => tracing::error!(error = %e, "a judging task failed"),
             },
-            _ = refresh.tick() => keep_claimed(&state, &backlog.entry_ids()).await,
+            _ = refresh.tick() => keep_claimed(&state, &stream_key(&state.redis_prefix), GROUP, &backlog.entry_ids()).await,
         }
     }
     let _ = reader.await;
