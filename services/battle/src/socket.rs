@@ -80,12 +80,21 @@ fn admit(
             .events_limited
             .with_label_values(&[class.as_str(), limit])
             .inc();
-        match refusal {
+        let error = match refusal {
             Refusal::RateLimited(wait) => ApiError::RateLimited {
                 retry_after_ms: retry_ms(wait),
             },
             Refusal::InFlight => ApiError::TooManyInFlight,
+        };
+        // A refused practice run is counted with the runs refused over HTTP, whatever refused it.
+        if class == EventClass::Run {
+            state
+                .metrics
+                .runs_refused
+                .with_label_values(&[error.code()])
+                .inc();
         }
+        error
     };
     let place = match socket.extensions.get::<Arc<SocketLimits>>() {
         Some(limits) => Some(limits.admit().map_err(|r| match r {
