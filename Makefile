@@ -154,12 +154,14 @@ bench-sandbox: runtimes
 	sandbox/benches/run.sh --release
 
 ## Battle service under load: two release-built instances, 10k websocket connections each, chat
-## across instances and battle creation under the lock (results in docs/benchmarks.md). Extra
+## across instances and battle creation under the lock, then 100 players over three instances
+## accepting one code at once (results in docs/benchmarks.md). Extra
 ## options of services/e2e/bench/battle.mjs go in BENCH_BATTLE_ARGS, e.g. --per-instance=2000.
 bench-battle: services node-deps
 	$(CARGO) build --release -p joust-battle
 	ulimit -n "$$(ulimit -Hn)" && cd services/e2e && \
 		JOUST_BIN_DIR="$(TARGET_DIR)/release" node bench/battle.mjs $(BENCH_BATTLE_ARGS)
+	cd services/e2e && JOUST_BIN_DIR="$(TARGET_DIR)/release" node bench/contention.mjs
 
 ## Real-time path against a Node.js Socket.IO 4 server with the official Redis adapter: two
 ## release-built Joust instances and two reference instances under the same load, steps of
