@@ -154,22 +154,32 @@ pub fn backoff(base: Duration, cap: Duration, retry: u32) -> Duration {
         .min(cap.max(base))
 }
 
-/// Acknowledges the entry and deletes it, so the stream holds only entries still to judge.
-async fn ack_and_trim(state: &JudgeState, entry_id: &str) {
-    let stream = stream_key(&state.redis_prefix);
+/// Acknowledges `entry_id` on `stream` for `group` and deletes it, so a stream holds only
+/// entries still to do; answers how many entries were deleted.
+pub async fn ack_and_delete(
+    state: &JudgeState,
+    (stream, group): (&str, &str),
+    entry_id: &str,
+) -> redis::RedisResult<i64> {
     let mut redis = state.redis.clone();
-    let done: redis::RedisResult<(i64, i64)> = redis::pipe()
+    let (_, deleted): (i64, i64) = redis::pipe()
         .cmd("XACK")
-        .arg(&stream)
-        .arg(GROUP)
+        .arg(stream)
+        .arg(group)
         .arg(entry_id)
         .cmd("XDEL")
-        .arg(&stream)
+        .arg(stream)
         .arg(entry_id)
         .query_async(&mut redis)
-        .await;
-    match done {
-        Ok((_, deleted)) => state.metrics.trimmed.inc_by(deleted.max(0) as u64),
+        .await?;
+    Ok(deleted)
+}
+
+/// Acknowledges the submission's entry and deletes it, counting what the stream lost.
+async fn ack_and_trim(state: &JudgeState, entry_id: &str) {
+    let stream = stream_key(&state.redis_prefix);
+    match ack_and_delete(state, (&stream, GROUP), entry_id).await {
+        Ok(deleted) => state.metrics.trimmed.inc_by(deleted.max(0) as u64),
         Err(e) => {
             tracing::warn!(error = %e, entry_id, "acknowledging failed; a redelivery will change nothing")
         }

@@ -24,7 +24,7 @@ use tokio::sync::{mpsc, watch};
 
 use crate::{
     Disposition, TraceIds,
-    attempt::{claim_refresh_period, keep_claimed, with_claim},
+    attempt::{ack_and_delete, claim_refresh_period, keep_claimed, with_claim},
     state::JudgeState,
 };
 
@@ -326,17 +326,7 @@ async fn finish(state: &JudgeState, request: &RunRequest, response: &ExecutionRe
 
 async fn ack(state: &JudgeState, entry_id: &str) {
     let stream = runs_stream(&state.redis_prefix);
-    let mut redis = state.redis.clone();
-    let done: redis::RedisResult<(i64, i64)> = redis::pipe()
-        .cmd("XACK")
-        .arg(&stream)
-        .arg(RUNS_GROUP)
-        .arg(entry_id)
-        .cmd("XDEL")
-        .arg(&stream)
-        .arg(entry_id)
-        .query_async(&mut redis)
-        .await;
+    let done = ack_and_delete(state, (&stream, RUNS_GROUP), entry_id).await;
     if let Err(e) = done {
         tracing::warn!(error = %e, entry_id, "acknowledging a run failed; it may run again");
     }

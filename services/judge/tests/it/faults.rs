@@ -9,10 +9,8 @@ use crate::support::*;
 
 #[tokio::test]
 async fn a_worker_killed_mid_job_leaves_the_submission_to_another_exactly_once() {
-    let (_executor, proxy) = executor_behind_proxy().await;
+    let (_executor, proxy, stores, (a, _b, battle)) = proxied_battle().await;
     proxy.delay_ms.store(3_000, Ordering::SeqCst);
-    let stores = TestStores::new().await;
-    let (a, _b, battle) = running_battle(&stores.pool).await;
 
     let mut doomed = start_judge_process(&stores, &proxy.url, 1_000);
     let id = queue_submission(&stores, battle, a, "c", SUM_C).await;
@@ -128,9 +126,7 @@ async fn an_executor_outage_delays_judging_then_drains_the_backlog() {
 
 #[tokio::test]
 async fn a_poison_submission_is_dead_lettered_and_reported_once() {
-    let (_executor, proxy) = executor_behind_proxy().await;
-    let stores = TestStores::new().await;
-    let (a, b, battle) = running_battle(&stores.pool).await;
+    let (_executor, proxy, stores, (a, b, battle)) = proxied_battle().await;
     let mut settings = judge_settings(&stores, std::slice::from_ref(&proxy.url));
     settings.max_attempts = 2;
     settings.breaker_failures = 10;

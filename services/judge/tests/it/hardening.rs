@@ -41,10 +41,8 @@ async fn stream_len(stores: &TestStores) -> i64 {
 
 #[tokio::test]
 async fn a_submission_that_keeps_timing_out_gets_tle_without_opening_the_breaker() {
-    let (_executor, proxy) = executor_behind_proxy().await;
+    let (_executor, proxy, stores, (a, b, battle)) = proxied_battle().await;
     proxy.slow_ms.store(60_000, Ordering::SeqCst);
-    let stores = TestStores::new().await;
-    let (a, b, battle) = running_battle(&stores.pool).await;
     let before = ends_at(&stores, battle).await;
     let mut settings = judge_settings(&stores, std::slice::from_ref(&proxy.url));
     settings.executor_timeout = Duration::from_millis(1_000);
@@ -98,10 +96,8 @@ async fn a_submission_that_keeps_timing_out_gets_tle_without_opening_the_breaker
 
 #[tokio::test]
 async fn executor_backpressure_is_retried_without_extending_the_battle() {
-    let (_executor, proxy) = executor_behind_proxy().await;
+    let (_executor, proxy, stores, (a, _b, battle)) = proxied_battle().await;
     proxy.busy.store(6, Ordering::SeqCst);
-    let stores = TestStores::new().await;
-    let (a, _b, battle) = running_battle(&stores.pool).await;
     let before = ends_at(&stores, battle).await;
     let mut settings = judge_settings(&stores, std::slice::from_ref(&proxy.url));
     settings.retry_delay = Duration::from_millis(50);
@@ -140,10 +136,8 @@ async fn executor_backpressure_is_retried_without_extending_the_battle() {
 
 #[tokio::test]
 async fn one_users_backlog_delays_another_user_by_at_most_one_judging() {
-    let (_executor, proxy) = executor_behind_proxy().await;
+    let (_executor, proxy, stores, (a, b, battle)) = proxied_battle().await;
     proxy.slow_ms.store(600, Ordering::SeqCst);
-    let stores = TestStores::new().await;
-    let (a, b, battle) = running_battle(&stores.pool).await;
     let mut settings = judge_settings(&stores, std::slice::from_ref(&proxy.url));
     settings.concurrency = 1;
     let judge = spawn_judge(settings).await;
@@ -196,12 +190,9 @@ async fn one_users_backlog_delays_another_user_by_at_most_one_judging() {
 #[tokio::test]
 async fn compiler_output_goes_to_the_submitter_only() {
     let (_executor, port, stores, (a, _b, battle)) = executor_and_battle().await;
-    let client = redis::Client::open(stores.redis_url.as_str()).unwrap();
-    let mut pubsub = client.get_async_pubsub().await.unwrap();
     let public = joust_common::battle_events::channel(&stores.redis_prefix);
     let private = joust_common::battle_events::private_channel(&stores.redis_prefix);
-    pubsub.subscribe(&public).await.unwrap();
-    pubsub.subscribe(&private).await.unwrap();
+    let mut pubsub = subscribe(&stores, &[public, private.clone()]).await;
     let target = format!("http://127.0.0.1:{port}");
     let judge = spawn_judge(judge_settings(&stores, std::slice::from_ref(&target))).await;
     let id = queue_submission(&stores, battle, a, "c", BROKEN_C).await;

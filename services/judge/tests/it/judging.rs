@@ -16,15 +16,7 @@ use crate::support::*;
 async fn judges_queued_submissions_and_the_first_accepted_wins() {
     let (_executor, port, stores, (a, b, battle)) = executor_and_battle().await;
 
-    let mut pubsub = redis::Client::open(stores.redis_url.as_str())
-        .unwrap()
-        .get_async_pubsub()
-        .await
-        .unwrap();
-    pubsub
-        .subscribe(battle_events::channel(&stores.redis_prefix))
-        .await
-        .unwrap();
+    let mut pubsub = subscribe(&stores, &[battle_events::channel(&stores.redis_prefix)]).await;
 
     let judge = spawn_judge(judge_settings(
         &stores,

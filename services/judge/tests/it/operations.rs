@@ -13,10 +13,8 @@ use crate::support::*;
 
 #[tokio::test]
 async fn sigterm_lets_the_attempt_in_flight_record_its_verdict_then_exits() {
-    let (_executor, proxy) = executor_behind_proxy().await;
+    let (_executor, proxy, stores, (a, _b, battle)) = proxied_battle().await;
     proxy.delay_ms.store(2_000, Ordering::SeqCst);
-    let stores = TestStores::new().await;
-    let (a, _b, battle) = running_battle(&stores.pool).await;
 
     // A long claim-idle time: nobody else may pick the submission up, the leaving judge must
     // finish it itself.

@@ -71,15 +71,11 @@ async fn wait_finished(stores: &TestStores, run: Uuid) -> RunRecord {
 #[tokio::test]
 async fn submissions_are_judged_before_runs_and_runs_reach_their_owner_alone() {
     let (_executor, port, stores, (a, b, battle)) = executor_and_battle().await;
-    let mut pubsub = redis::Client::open(stores.redis_url.as_str())
-        .unwrap()
-        .get_async_pubsub()
-        .await
-        .unwrap();
-    pubsub
-        .subscribe(battle_events::private_channel(&stores.redis_prefix))
-        .await
-        .unwrap();
+    let mut pubsub = subscribe(
+        &stores,
+        &[battle_events::private_channel(&stores.redis_prefix)],
+    )
+    .await;
 
     // Both queued before any judge runs: the runs first, then a submission.
     let samples = request(battle, a, "c", SUM_C, None);

@@ -356,6 +356,24 @@ pub async fn queue_submission(
     id
 }
 
+/// A real executor behind a fault-injecting proxy, fresh stores and a running battle in them.
+pub async fn proxied_battle() -> (Process, FaultProxy, TestStores, (Uuid, Uuid, Uuid)) {
+    let (executor, proxy) = executor_behind_proxy().await;
+    let stores = TestStores::new().await;
+    let battle = running_battle(&stores.pool).await;
+    (executor, proxy, stores, battle)
+}
+
+/// A pub/sub connection subscribed to `channels`.
+pub async fn subscribe(stores: &TestStores, channels: &[String]) -> redis::aio::PubSub {
+    let client = redis::Client::open(stores.redis_url.as_str()).unwrap();
+    let mut pubsub = client.get_async_pubsub().await.unwrap();
+    for channel in channels {
+        pubsub.subscribe(channel).await.unwrap();
+    }
+    pubsub
+}
+
 pub async fn redis_connection(stores: &TestStores) -> redis::aio::MultiplexedConnection {
     redis::Client::open(stores.redis_url.as_str())
         .unwrap()
