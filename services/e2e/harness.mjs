@@ -214,6 +214,23 @@ export function deleteRedisKeys(prefix) {
   return keys.length;
 }
 
+/** `{code: count}` of a list of acks; successes count as `OK`. */
+export const tally = (acks) =>
+  acks.reduce((t, a) => {
+    const code = a.ok ? "OK" : a.error.code;
+    t[code] = (t[code] ?? 0) + 1;
+    return t;
+  }, {});
+
+/** Every `RATE_LIMITED` ack among `acks` tells the client when to retry. */
+export function assertRetryHints(acks) {
+  for (const refused of acks.filter((a) => !a.ok && a.error.code === "RATE_LIMITED")) {
+    if (!(Number.isInteger(refused.error.retry_after_ms) && refused.error.retry_after_ms >= 1)) {
+      throw new Error(`no retry hint: ${JSON.stringify(refused)}`);
+    }
+  }
+}
+
 /** Creates a guest player through the HTTP API: `{ name, userId, token }`. */
 export async function guest(battleUrl, name) {
   const res = await fetch(`${battleUrl}/api/auth/guest`, {

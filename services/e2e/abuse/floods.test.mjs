@@ -6,16 +6,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { startStack, guest, connectAs, metric, psql } from "../harness.mjs";
+import { startStack, guest, connectAs, metric, psql, tally, assertRetryHints } from "../harness.mjs";
 import { WRONG_PYTHON } from "../solutions.mjs";
-
-/** `{code: count}` of a list of acks; successes count as `OK`. */
-const tally = (acks) =>
-  acks.reduce((t, a) => {
-    const code = a.ok ? "OK" : a.error.code;
-    t[code] = (t[code] ?? 0) + 1;
-    return t;
-  }, {});
 
 let stack;
 before(async () => {
@@ -35,9 +27,7 @@ test("300 challenge:create in a burst: most are rate limited, at most the cap ar
       [],
       JSON.stringify(codes),
     );
-    for (const refused of acks.filter((a) => !a.ok && a.error.code === "RATE_LIMITED")) {
-      assert.ok(Number.isInteger(refused.error.retry_after_ms) && refused.error.retry_after_ms >= 1, JSON.stringify(refused));
-    }
+    assertRetryHints(acks);
     const open = Number(psql(stack.database, `SELECT count(*) FROM challenges WHERE creator_id = '${ada.userId}' AND status = 'open'`));
     assert.ok(open <= 5, `${open} open challenges`);
     let limited = 0;

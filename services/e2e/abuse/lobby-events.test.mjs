@@ -6,17 +6,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { startStack, guest, connectAs, metric } from "../harness.mjs";
+import { startStack, guest, connectAs, metric, tally, assertRetryHints } from "../harness.mjs";
 
 const EVENTS = ["lobby:presence", "leaderboard:subscribe", "leaderboard:unsubscribe"];
-
-/** `{code: count}` of a list of acks; successes count as `OK`. */
-const tally = (acks) =>
-  acks.reduce((t, a) => {
-    const code = a.ok ? "OK" : a.error.code;
-    t[code] = (t[code] ?? 0) + 1;
-    return t;
-  }, {});
 
 let stack;
 before(async () => {
@@ -108,9 +100,7 @@ test("floods past the player's allowance are RATE_LIMITED with a retry hint", as
       // The burst, plus what the allowance refilled while the flood ran.
       const refilled = Math.ceil((perSecond * (Date.now() - started)) / 1000);
       assert.ok(codes.OK >= burst && codes.OK <= burst + refilled, `${event}: ${JSON.stringify(codes)}`);
-      for (const refused of acks.filter((a) => !a.ok)) {
-        assert.ok(Number.isInteger(refused.error.retry_after_ms) && refused.error.retry_after_ms >= 1, JSON.stringify(refused));
-      }
+      assertRetryHints(acks);
       const after = await metric(stack.battle, "socket_events_limited_total", series);
       assert.equal(after - before, codes.RATE_LIMITED, event);
     } finally {

@@ -4,7 +4,7 @@
 // and counted in `runs_refused_total`. No judge runs: a queued run is all that is asked for.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startStack, connectPlayer, metric } from "../harness.mjs";
+import { startStack, connectPlayer, metric, assertRetryHints } from "../harness.mjs";
 
 const SOURCE = "print(1)";
 
@@ -88,7 +88,7 @@ test("a run flood over the socket is RATE_LIMITED, and HTTP shares the allowance
     // The burst, plus at most one refill while the flood ran.
     assert.ok(ok >= 5 && ok <= 6, JSON.stringify(acks));
     assert.equal(ok + refused.length, acks.length, JSON.stringify(acks));
-    for (const x of refused) assert.ok(Number.isInteger(x.error.retry_after_ms) && x.error.retry_after_ms >= 1);
+    assertRetryHints(acks);
     assert.equal(await metric(stack.battle, "socket_events_limited_total", limited), limitedBefore + refused.length);
     assert.equal(await refusedRuns(stack, "RATE_LIMITED"), refusedBefore + refused.length);
     const overHttp = await fetch(`${stack.battle}/api/battles/${battleId}/runs`, {
