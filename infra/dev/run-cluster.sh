@@ -13,13 +13,7 @@ if ! command -v haproxy >/dev/null; then
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends haproxy
 fi
 
-psql -h 127.0.0.1 -U postgres -d postgres -qAt -c "SELECT 1 FROM pg_database WHERE datname = 'joust'" | grep -q 1 \
-    || psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE joust'
-
-export JOUST_HOST=${JOUST_HOST:-127.0.0.1}
-# Development secrets are accepted only in this mode; a deployment sets real ones.
-export JOUST_DEV_MODE=${JOUST_DEV_MODE:-true}
-export JOUST_DATABASE_URL=${JOUST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/joust}
+. "$(dirname "$0")/local-stack.sh"
 lb_port=${JOUST_LB_PORT:-8080}
 battle_ports=(8090 8091)
 ops_ports=(9090 9091)
@@ -28,18 +22,8 @@ executor_ports=(8082 8084)
 executors=http://127.0.0.1:${executor_ports[0]},http://127.0.0.1:${executor_ports[1]}
 run_dir=$(mktemp -d /tmp/joust-cluster.XXXXXX)
 
-pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$run_dir"; }
 trap cleanup EXIT INT TERM
-
-wait_ready() {
-    for _ in $(seq 1 600); do
-        curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    echo "$2 did not become ready" >&2
-    exit 1
-}
 
 for i in 0 1; do
     JOUST_EXECUTOR_PORT=${executor_ports[$i]} "$bin_dir/joust-executor" & pids+=($!)

@@ -5,31 +5,15 @@
 set -euo pipefail
 bin_dir=$1
 
-psql -h 127.0.0.1 -U postgres -d postgres -qAt -c "SELECT 1 FROM pg_database WHERE datname = 'joust'" | grep -q 1 \
-    || psql -h 127.0.0.1 -U postgres -d postgres -q -c 'CREATE DATABASE joust'
-
-export JOUST_HOST=${JOUST_HOST:-127.0.0.1}
-# Development secrets are accepted only in this mode; a deployment sets real ones.
-export JOUST_DEV_MODE=${JOUST_DEV_MODE:-true}
-export JOUST_DATABASE_URL=${JOUST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/joust}
+. "$(dirname "$0")/local-stack.sh"
 export JOUST_BATTLE_PORT=${JOUST_BATTLE_PORT:-8080}
 export JOUST_BATTLE_OPS_PORT=${JOUST_BATTLE_OPS_PORT:-9080}
 export JOUST_JUDGE_PORT=${JOUST_JUDGE_PORT:-8081}
 export JOUST_EXECUTOR_PORT=${JOUST_EXECUTOR_PORT:-8082}
 export JOUST_EXECUTOR_URL=http://127.0.0.1:$JOUST_EXECUTOR_PORT
 
-pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
-
-wait_ready() {
-    for _ in $(seq 1 600); do
-        curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
-        sleep 0.2
-    done
-    echo "$2 did not become ready" >&2
-    exit 1
-}
 
 "$bin_dir/joust-executor" & pids+=($!)
 wait_ready "$JOUST_EXECUTOR_PORT" executor
