@@ -67,22 +67,26 @@ pub fn language_of(name: &str) -> Option<Language> {
     })
 }
 
-/// Folder of `submissions/` and the verdict every program in it must get.
-pub const SUBMISSION_FOLDERS: &[(&str, joust_common::domain::Verdict)] = {
+/// Folder of `submissions/` and the verdict every program in it must get; `None` for the
+/// 2023-07 folders that only their rules define (`expectations::folder_rule`).
+pub const SUBMISSION_FOLDERS: &[(&str, Option<joust_common::domain::Verdict>)] = {
     use joust_common::domain::Verdict;
     &[
-        ("accepted", Verdict::AC),
-        ("partially_accepted", Verdict::AC),
-        ("wrong_answer", Verdict::WA),
-        ("time_limit_exceeded", Verdict::TLE),
-        ("run_time_error", Verdict::RTE),
+        ("accepted", Some(Verdict::AC)),
+        ("partially_accepted", Some(Verdict::AC)),
+        ("wrong_answer", Some(Verdict::WA)),
+        ("time_limit_exceeded", Some(Verdict::TLE)),
+        ("run_time_error", Some(Verdict::RTE)),
+        ("rejected", None),
+        ("brute_force", None),
     ]
 };
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     pub program: Program,
-    pub expected: joust_common::domain::Verdict,
+    /// The verdict its folder requires; `None` when only rules define the folder.
+    pub expected: Option<joust_common::domain::Verdict>,
     /// What its folder says of its score on a scoring problem.
     pub folder_score: FolderScore,
     /// The rules of `submissions/submissions.yaml` that apply to it.
@@ -92,7 +96,7 @@ pub struct Submission {
 impl Submission {
     /// Whether it bounds the time limit from below: `accepted/`, not `partially_accepted/`.
     pub fn is_accepted(&self) -> bool {
-        self.expected == joust_common::domain::Verdict::AC
+        self.expected == Some(joust_common::domain::Verdict::AC)
             && self.folder_score != FolderScore::Partial
     }
 }
@@ -241,7 +245,12 @@ pub fn parse(files: &PackageFiles) -> Result<Package, Report> {
     let mut submissions = Vec::new();
     for program in programs {
         let folder = program.path.split('/').nth(1).unwrap_or_default();
-        let Some((_, expected)) = SUBMISSION_FOLDERS.iter().find(|(f, _)| *f == folder) else {
+        let format = config.as_ref().map(|c| c.format);
+        let Some((_, expected)) = SUBMISSION_FOLDERS
+            .iter()
+            .find(|(f, _)| *f == folder)
+            .filter(|(_, v)| v.is_some() || format == Some(config::Format::V2023_07))
+        else {
             warnings.push(format!("{}: not run (folder {folder:?})", program.path));
             continue;
         };
@@ -267,10 +276,14 @@ pub fn parse(files: &PackageFiles) -> Result<Package, Report> {
             _ => FolderScore::Any,
         };
         let own = &program.path["submissions/".len()..];
-        let rules = rules
-            .iter()
-            .filter(|(path, _)| path == own)
-            .map(|(_, rule)| rule.clone())
+        let rules = expectations::folder_rule(folder)
+            .into_iter()
+            .chain(
+                rules
+                    .iter()
+                    .filter(|(path, _)| path == own)
+                    .map(|(_, rule)| rule.clone()),
+            )
             .collect();
         submissions.push(Submission {
             program,

@@ -35,7 +35,8 @@ pub struct Verified {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Run {
     pub path: String,
-    pub expected: Verdict,
+    /// The verdict its folder requires; `None` when only rules define the folder.
+    pub expected: Option<Verdict>,
     pub verdict: Verdict,
     pub max_time_ms: u64,
     /// Its score, on a scoring problem.
@@ -98,8 +99,9 @@ pub async fn verify<E: Execute>(package: &Package, executor: &E) -> Result<Verif
         ));
     }
     let tle_ms = ((time_limit_ms as f64) * limits.time_limit_to_tle).ceil() as u64;
-    let (slow, rest): (Vec<&Submission>, Vec<&Submission>) =
-        others.into_iter().partition(|s| s.expected == Verdict::TLE);
+    let (slow, rest): (Vec<&Submission>, Vec<&Submission>) = others
+        .into_iter()
+        .partition(|s| s.expected == Some(Verdict::TLE));
     runs.extend(
         run_all(
             package,
@@ -128,9 +130,15 @@ pub async fn verify<E: Execute>(package: &Package, executor: &E) -> Result<Verif
     let mut done = Vec::new();
     for run in runs {
         match run {
-            Ok(run) if as_the_format_counts(run.verdict) != run.expected => report.add(format!(
-                "{}: got {}, expected {} (slowest test {} ms, time limit {} ms)",
-                run.path, run.verdict, run.expected, run.max_time_ms, time_limit_ms
+            Ok(Run {
+                path,
+                expected: Some(expected),
+                verdict,
+                max_time_ms,
+                ..
+            }) if as_the_format_counts(verdict) != expected => report.add(format!(
+                "{path}: got {verdict}, expected {expected} (slowest test {max_time_ms} ms, \
+                 time limit {time_limit_ms} ms)"
             )),
             Ok(run) if !run.broken.is_empty() => {
                 for broken in &run.broken {

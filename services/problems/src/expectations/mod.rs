@@ -81,6 +81,25 @@ const DEFAULT_FOLDERS: [&str; 6] = [
 const DESCRIPTIVE_KEYS: [&str; 2] = ["authors", "model_solution"];
 const UNUSED_KEYS: [&str; 3] = ["language", "entrypoint", "use_for_time_limit"];
 
+/// The rule that defines a 2023-07 folder without a single verdict: `rejected/` (some test is
+/// not accepted) and `brute_force/` (never a wrong answer, but some test too slow or crashed).
+pub fn folder_rule(folder: &str) -> Option<Rule> {
+    use Verdict::{AC, RTE, TLE, WA};
+    let (permitted, required) = match folder {
+        "rejected" => (None, vec![RTE, TLE, WA]),
+        "brute_force" => (Some(vec![AC, RTE, TLE]), vec![RTE, TLE]),
+        _ => return None,
+    };
+    Some(Rule {
+        origin: format!("{folder}/ (the format's definition)"),
+        tests: None,
+        permitted,
+        required: Some(required),
+        score: None,
+        message: None,
+    })
+}
+
 /// The rules of `submissions.yaml`, by the submission paths they match (`paths` are every
 /// submission's path under `submissions/`, run or not). Problems go to `report`, keys that are
 /// read but not used to `warnings`.

@@ -155,3 +155,51 @@ fn a_legacy_package_keeps_its_folders_and_ignores_submissions_yaml() {
         package.warnings
     );
 }
+
+#[tokio::test]
+async fn the_2023_07_folders_without_one_verdict_are_held_to_their_definitions() {
+    let signed = std::fs::read_to_string(
+        crate::fixture("different").join("submissions/wrong_answer/signed.py"),
+    )
+    .unwrap();
+    let fine = crate::fixture_with(
+        "different",
+        &[("submissions/rejected/signed.py", Some(&signed))],
+    );
+    let verified = verify(&parse(&fine).expect("parses"), &executor())
+        .await
+        .expect("a rejected submission that is rejected verifies");
+    assert!(
+        verified
+            .runs
+            .iter()
+            .any(|r| r.path == "submissions/rejected/signed.py" && r.expected.is_none())
+    );
+    let wrong = crate::fixture_with(
+        "different",
+        &[
+            ("submissions/brute_force/signed.py", Some(&signed)),
+            (
+                "submissions/rejected/diff.py",
+                Some(
+                    "import sys\nfor line in sys.stdin:\n    a, b = map(int, line.split())\n    print(abs(a - b))\n",
+                ),
+            ),
+        ],
+    );
+    let report = verify(&parse(&wrong).expect("parses"), &executor())
+        .await
+        .expect_err("refused");
+    assert!(
+        report.mentions(
+            "submissions/brute_force/signed.py: brute_force/ (the format's definition): data/"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.mentions(
+            "submissions/rejected/diff.py: rejected/ (the format's definition): no test got one of [RTE, TLE, WA]"
+        ),
+        "{report}"
+    );
+}
