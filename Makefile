@@ -181,11 +181,11 @@ bench-leaderboard: services
 
 ## Problem import: parse and verify a generated package of 100 tests and 10 submissions on a
 ## release-built executor, then store it; judging throughput of a 50-test problem in C++ and
-## Python; one interactive message round trip, release build (results in docs/benchmarks.md).
+## Python; one interactive message round trip; all on the one release build of the executor
+## that `make import-problems` uses (results in docs/benchmarks.md).
 bench-problems: services runtimes pandoc
 	$(CARGO) build --release -p joust-problems -p joust-executor
 	services/problems/benches/import.sh "$(TARGET_DIR)/release"
-	$(CARGO) bench -p joust-sandbox --bench interactive
 
 ## Bracket generation for 1,024 players per format and a Swiss pairing of 512 players, on a
 ## release build (results in docs/benchmarks.md).

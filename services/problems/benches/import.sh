@@ -2,8 +2,10 @@
 # Benchmark of problem import: generates a package of 100 tests (1 sample, 99 secret) and 10
 # submissions (4 accepted in C and Python, 3 wrong answers, 1 run-time error, 2 too slow),
 # starts a release-built executor on loopback, then times `joust-problems verify` and
-# `joust-problems import` (twice: the second finds the version and changes nothing); then the
-# judging throughput of a 50-test problem in C++ and Python (judging.py) on the same executor.
+# `joust-problems import` (then again: the later ones find the version and change nothing); then
+# the judging throughput of a 50-test problem in C++ and Python (judging.py) and the cost of one
+# message round trip of an interactive run (interactive.py) on the same executor. Each step
+# prints its median and spread (fastest, slowest) and the load average around it.
 # Usage: import.sh <release binary dir>
 set -euo pipefail
 bin="$1"
@@ -73,20 +75,40 @@ done
 psql "$admin" -qc "CREATE DATABASE $db" >/dev/null
 export JOUST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
 
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+# Runs a command RUNS times; prints the median and the spread (fastest, slowest) of its wall time.
 timed() {
-    local label="$1"; shift
-    local start end
-    start=$(date +%s.%N)
-    "$@" >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }
-    end=$(date +%s.%N)
-    printf '%-32s %6.2f s   %s\n' "$label" "$(echo "$end - $start" | bc)" "$(head -c 200 "$work/out" | tr '\n' ' ')"
+    local label="$1" runs="$2"; shift 2
+    local times=() start end
+    for _ in $(seq 1 "$runs"); do
+        start=$(date +%s.%N)
+        "$@" >"$work/out" 2>&1 || { cat "$work/out"; exit 1; }
+        end=$(date +%s.%N)
+        times+=("$(echo "$end - $start" | bc)")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk -v label="$label" -v runs="$runs" '
+        { t[NR] = $1 }
+        END {
+            median = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+            printf "| %s | %d | %.2f | %.2f – %.2f |\n", label, runs, median, t[1], t[NR]
+        }'
 }
-echo "package: 100 tests, 10 submissions; machine: $(nproc) cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg)"
-timed "verify (cold compile caches)" "$bin/joust-problems" verify "$pkg"
-for run in 1 2 3; do timed "verify (warm, run $run)" "$bin/joust-problems" verify "$pkg"; done
-timed "import (verify + store)" "$bin/joust-problems" import "$pkg"
-timed "import again (unchanged)" "$bin/joust-problems" import "$pkg"
+echo "package: 100 tests, 10 submissions; machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "started $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(load)"
+echo
+echo "| step | runs | median s | fastest – slowest s |"
+echo "|---|---|---|---|"
+timed "verify, first (compiles unless the executor cached it)" 1 "$bin/joust-problems" verify "$pkg"
+timed "verify, warm" 5 "$bin/joust-problems" verify "$pkg"
+timed "import (verify + store), new version" 1 "$bin/joust-problems" import "$pkg"
+timed "import again (verified, unchanged)" 3 "$bin/joust-problems" import "$pkg"
+echo "load average after import: $(load)"
+head -20 "$work/out"
 
 echo
-echo "judging a 50-test problem (one request per run, default validator), load $(cut -d' ' -f1-3 /proc/loadavg):"
+echo "judging a 50-test problem (one request per run, default validator), load $(load):"
 python3 "$(dirname "$0")/judging.py" "$JOUST_EXECUTOR_URL" joust-local-development-executor-token
+echo
+echo "interactive round trips (release executor), load $(load):"
+python3 "$(dirname "$0")/interactive.py" "$JOUST_EXECUTOR_URL" joust-local-development-executor-token
+echo "finished $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(load)"

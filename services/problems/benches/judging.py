@@ -2,8 +2,8 @@
 """Judging throughput of a running executor on a 50-test problem: the sum of n integers, each
 test up to 2000 numbers, judged by the default validator in one request as the judge sends a
 problem's tests. One C++ and one Python accepted solution; after one warm-up request (compile,
-cache), REQUESTS sequential requests each; prints the median request and tests/s. Standard
-library only. Usage: judging.py URL TOKEN [REQUESTS]
+cache), REQUESTS sequential requests each; prints the median request and its spread (fastest
+and slowest), and tests/s. Standard library only. Usage: judging.py URL TOKEN [REQUESTS]
 """
 
 import http.client
@@ -63,8 +63,9 @@ def judge(connection, language, source, cases):
 def main():
     cases = tests()
     connection = http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=300)
-    print(f"| language | tests per request | requests | median ms | tests/s | median test ms (sandbox) |")
-    print("|---|---|---|---|---|---|")
+    print("| language | tests per request | requests | median ms | fastest – slowest ms | "
+          "tests/s (median) | tests/s (fastest – slowest) | median test ms (sandbox) |")
+    print("|---|---|---|---|---|---|---|---|")
     for language, source in SOLUTIONS.items():
         judge(connection, language, source, cases)  # compile once: the loop measures judging
         times, test_ms = [], []
@@ -72,9 +73,10 @@ def main():
             elapsed, result = judge(connection, language, source, cases)
             times.append(elapsed)
             test_ms.extend(t["time_ms"] for t in result["tests"])
-        median = statistics.median(times)
+        median, fastest, slowest = statistics.median(times), min(times), max(times)
         print(f"| {language} | {TESTS} | {REQUESTS} | {median * 1000:.0f} | "
-              f"{TESTS / median:.1f} | {statistics.median(test_ms)} |")
+              f"{fastest * 1000:.0f} – {slowest * 1000:.0f} | {TESTS / median:.1f} | "
+              f"{TESTS / slowest:.1f} – {TESTS / fastest:.1f} | {statistics.median(test_ms)} |")
 
 
 if __name__ == "__main__":

@@ -108,12 +108,17 @@ pub async fn run(args: &[String]) -> anyhow::Result<Outcome> {
     }
 }
 
-/// One line per submission run (verdict, path, slowest test) and per warning.
+/// One line per submission run (verdict, path, slowest test, score on a scoring problem) and
+/// per warning.
 fn details(package: &Package, verified: &Verified) -> String {
     let mut text = String::new();
     for run in &verified.runs {
+        let score = run
+            .score
+            .map(|score| format!(", score {score}"))
+            .unwrap_or_default();
         text.push_str(&format!(
-            "  {} {} ({} ms)\n",
+            "  {} {} ({} ms{score})\n",
             run.verdict, run.path, run.max_time_ms
         ));
     }

@@ -7,6 +7,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod expectations;
+pub mod glob;
 pub mod package;
 pub mod report;
 pub mod runner;

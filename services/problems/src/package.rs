@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::{
     config::{self, ProblemConfig},
+    expectations::{self, FolderScore, Rule},
     report::Report,
     source::PackageFiles,
     statement::{self, Statement},
@@ -66,21 +67,38 @@ pub fn language_of(name: &str) -> Option<Language> {
     })
 }
 
-/// Folder of `submissions/` and the verdict every program in it must get.
-pub const SUBMISSION_FOLDERS: &[(&str, joust_common::domain::Verdict)] = {
+/// Folder of `submissions/` and the verdict every program in it must get; `None` for the
+/// 2023-07 folders that only their rules define (`expectations::folder_rule`).
+pub const SUBMISSION_FOLDERS: &[(&str, Option<joust_common::domain::Verdict>)] = {
     use joust_common::domain::Verdict;
     &[
-        ("accepted", Verdict::AC),
-        ("wrong_answer", Verdict::WA),
-        ("time_limit_exceeded", Verdict::TLE),
-        ("run_time_error", Verdict::RTE),
+        ("accepted", Some(Verdict::AC)),
+        ("partially_accepted", Some(Verdict::AC)),
+        ("wrong_answer", Some(Verdict::WA)),
+        ("time_limit_exceeded", Some(Verdict::TLE)),
+        ("run_time_error", Some(Verdict::RTE)),
+        ("rejected", None),
+        ("brute_force", None),
     ]
 };
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Submission {
     pub program: Program,
-    pub expected: joust_common::domain::Verdict,
+    /// The verdict its folder requires; `None` when only rules define the folder.
+    pub expected: Option<joust_common::domain::Verdict>,
+    /// What its folder says of its score on a scoring problem.
+    pub folder_score: FolderScore,
+    /// The rules of `submissions/submissions.yaml` that apply to it.
+    pub rules: Vec<Rule>,
+}
+
+impl Submission {
+    /// Whether it bounds the time limit from below: `accepted/`, not `partially_accepted/`.
+    pub fn is_accepted(&self) -> bool {
+        self.expected == Some(joust_common::domain::Verdict::AC)
+            && self.folder_score != FolderScore::Partial
+    }
 }
 
 /// A parsed package, ready to verify and store.
@@ -208,10 +226,31 @@ pub fn parse(files: &PackageFiles) -> Result<Package, Report> {
         })
         .collect();
 
+    let programs = submission_programs(files);
+    let scoring_problem = config
+        .as_ref()
+        .is_some_and(|c| c.problem_type == config::ProblemType::Scoring);
+    let rules = expectations::parse(
+        text("submissions/submissions.yaml", &mut report).as_deref(),
+        config.as_ref().map_or(config::Format::Legacy, |c| c.format),
+        scoring.as_ref(),
+        &tests,
+        &programs
+            .iter()
+            .map(|p| p.path["submissions/".len()..].to_owned())
+            .collect::<Vec<_>>(),
+        &mut report,
+        &mut warnings,
+    );
     let mut submissions = Vec::new();
-    for program in submission_programs(files) {
+    for program in programs {
         let folder = program.path.split('/').nth(1).unwrap_or_default();
-        let Some((_, expected)) = SUBMISSION_FOLDERS.iter().find(|(f, _)| *f == folder) else {
+        let format = config.as_ref().map(|c| c.format);
+        let Some((_, expected)) = SUBMISSION_FOLDERS
+            .iter()
+            .find(|(f, _)| *f == folder)
+            .filter(|(_, v)| v.is_some() || format == Some(config::Format::V2023_07))
+        else {
             warnings.push(format!("{}: not run (folder {folder:?})", program.path));
             continue;
         };
@@ -224,15 +263,36 @@ pub fn parse(files: &PackageFiles) -> Result<Package, Report> {
             ));
             continue;
         }
+        let folder_score = match folder {
+            "accepted" if scoring_problem => FolderScore::Full,
+            "partially_accepted" if scoring_problem => FolderScore::Partial,
+            "partially_accepted" => {
+                report.add(format!(
+                    "{}: partially_accepted/ is for scoring problems only",
+                    program.path
+                ));
+                continue;
+            }
+            _ => FolderScore::Any,
+        };
+        let own = &program.path["submissions/".len()..];
+        let rules = expectations::folder_rule(folder)
+            .into_iter()
+            .chain(
+                rules
+                    .iter()
+                    .filter(|(path, _)| path == own)
+                    .map(|(_, rule)| rule.clone()),
+            )
+            .collect();
         submissions.push(Submission {
             program,
             expected: *expected,
+            folder_score,
+            rules,
         });
     }
-    if !submissions
-        .iter()
-        .any(|s| s.expected == joust_common::domain::Verdict::AC)
-    {
+    if !submissions.iter().any(Submission::is_accepted) {
         report.add("submissions/accepted/: no accepted submission in a language Joust runs");
     }
 

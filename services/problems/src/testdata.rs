@@ -136,16 +136,6 @@ pub fn collect(files: &PackageFiles, report: &mut Report) -> (Vec<TestGroup>, Ve
     (groups, tests)
 }
 
-/// The legacy `testdata.yaml` keys that say how a group is scored.
-const LEGACY_SCORING_KEYS: [&str; 6] = [
-    "grading",
-    "grader_flags",
-    "accept_score",
-    "reject_score",
-    "range",
-    "on_reject",
-];
-
 /// The scoring model of a scoring problem (`None` for other types), from its tests in
 /// order and its groups' settings; what the model cannot judge is added to `report`.
 pub fn scoring(
@@ -157,24 +147,15 @@ pub fn scoring(
     if config.problem_type != ProblemType::Scoring {
         return None;
     }
-    // The 2023-07 drafts scored with the legacy keys (`grading`, `grader_flags`, `range`, ...),
-    // and packages written to them (problemtools' own examples among them) still do: such a
-    // package, with no `scoring` key anywhere, is scored by the legacy rules.
-    let legacy_keys = groups.iter().any(|g| {
-        LEGACY_SCORING_KEYS
-            .iter()
-            .any(|key| g.settings.get(key).is_some())
-    });
-    let v2023_keys = groups.iter().any(|g| g.settings.get("scoring").is_some());
-    let format = match config.format {
-        Format::Legacy => ScoringFormat::Legacy,
-        Format::V2023_07 if legacy_keys && !v2023_keys => ScoringFormat::Legacy,
-        Format::V2023_07 => ScoringFormat::V2023_07,
-    };
     let settings: Vec<(String, serde_json::Value)> = groups
         .iter()
         .map(|g| (g.path.clone(), g.settings.clone()))
         .collect();
+    let declared = match config.format {
+        Format::Legacy => ScoringFormat::Legacy,
+        Format::V2023_07 => ScoringFormat::V2023_07,
+    };
+    let format = ScoringFormat::for_package(declared, &settings);
     let tests: Vec<(String, String)> = tests
         .iter()
         .map(|t| (t.group.clone(), t.name.clone()))

@@ -8,6 +8,7 @@ use joust_common::{domain::Verdict, execution::TestCase};
 
 use crate::{
     Package, Report,
+    expectations::{self, Outcome},
     package::Submission,
     runner::{self, Execute, MAX_TIME_MS, TESTS_PER_REQUEST},
 };
@@ -31,12 +32,18 @@ pub struct Verified {
     pub runs: Vec<Run>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Run {
     pub path: String,
-    pub expected: Verdict,
+    /// The verdict its folder requires; `None` when only rules define the folder.
+    pub expected: Option<Verdict>,
     pub verdict: Verdict,
     pub max_time_ms: u64,
+    /// Its score, on a scoring problem.
+    pub score: Option<f64>,
+    /// What it broke of its score expectations and `submissions.yaml` rules.
+    #[serde(skip)]
+    pub broken: Vec<String>,
 }
 
 /// Verifies `package` on `executor`; the report lists every mismatch.
@@ -61,15 +68,14 @@ pub async fn verify<E: Execute>(package: &Package, executor: &E) -> Result<Verif
         .limits
         .time_limit
         .map(|s| (s * 1000.0).ceil() as u64);
-    let (accepted, others): (Vec<&Submission>, Vec<&Submission>) = package
-        .submissions
-        .iter()
-        .partition(|s| s.expected == Verdict::AC);
+    let (accepted, others): (Vec<&Submission>, Vec<&Submission>) =
+        package.submissions.iter().partition(|s| s.is_accepted());
 
     // Accepted submissions first, with the fixed limit or the most an executor allows: their
     // slowest test decides the derived limit.
     let probe_ms = fixed_ms.unwrap_or(MAX_TIME_MS);
     let mut runs = run_all(
+        package,
         &accepted,
         &tests,
         &checker,
@@ -93,10 +99,12 @@ pub async fn verify<E: Execute>(package: &Package, executor: &E) -> Result<Verif
         ));
     }
     let tle_ms = ((time_limit_ms as f64) * limits.time_limit_to_tle).ceil() as u64;
-    let (slow, rest): (Vec<&Submission>, Vec<&Submission>) =
-        others.into_iter().partition(|s| s.expected == Verdict::TLE);
+    let (slow, rest): (Vec<&Submission>, Vec<&Submission>) = others
+        .into_iter()
+        .partition(|s| s.expected == Some(Verdict::TLE));
     runs.extend(
         run_all(
+            package,
             &rest,
             &tests,
             &checker,
@@ -106,16 +114,38 @@ pub async fn verify<E: Execute>(package: &Package, executor: &E) -> Result<Verif
         )
         .await,
     );
-    runs.extend(run_all(&slow, &tests, &checker, tle_ms, memory_limit_mb, executor).await);
+    runs.extend(
+        run_all(
+            package,
+            &slow,
+            &tests,
+            &checker,
+            tle_ms,
+            memory_limit_mb,
+            executor,
+        )
+        .await,
+    );
 
     let mut done = Vec::new();
     for run in runs {
         match run {
-            Ok(run) if as_the_format_counts(run.verdict) == run.expected => done.push(run),
-            Ok(run) => report.add(format!(
-                "{}: got {}, expected {} (slowest test {} ms, time limit {} ms)",
-                run.path, run.verdict, run.expected, run.max_time_ms, time_limit_ms
+            Ok(Run {
+                path,
+                expected: Some(expected),
+                verdict,
+                max_time_ms,
+                ..
+            }) if as_the_format_counts(verdict) != expected => report.add(format!(
+                "{path}: got {verdict}, expected {expected} (slowest test {max_time_ms} ms, \
+                 time limit {time_limit_ms} ms)"
             )),
+            Ok(run) if !run.broken.is_empty() => {
+                for broken in &run.broken {
+                    report.add(format!("{}: {broken}", run.path));
+                }
+            }
+            Ok(run) => done.push(run),
             Err(problem) => report.add(problem),
         }
     }
@@ -147,6 +177,7 @@ pub fn derive_time_limit(slowest_ms: u64, limits: &crate::config::Limits) -> u64
 }
 
 async fn run_all<E: Execute>(
+    package: &Package,
     submissions: &[&Submission],
     tests: &[TestCase],
     checker: &joust_common::execution::Checker,
@@ -160,6 +191,7 @@ async fn run_all<E: Execute>(
         .iter()
         .map(|submission| {
             run_one(
+                package,
                 submission,
                 tests,
                 checker,
@@ -173,8 +205,9 @@ async fn run_all<E: Execute>(
 }
 
 /// One submission on every test, in requests of at most [`TESTS_PER_REQUEST`] tests, up to its
-/// first failure.
+/// first failure; on every test when its score or its `submissions.yaml` rules need them all.
 async fn run_one<E: Execute>(
+    package: &Package,
     submission: &Submission,
     tests: &[TestCase],
     checker: &joust_common::execution::Checker,
@@ -182,16 +215,24 @@ async fn run_one<E: Execute>(
     memory_limit_mb: u64,
     executor: &E,
 ) -> Result<Run, String> {
+    let model = package.scoring.as_ref();
+    let every_test = model.is_some()
+        || submission
+            .rules
+            .iter()
+            .any(expectations::Rule::needs_every_test);
     let mut verdict = Verdict::AC;
     let mut max_time_ms = 0;
-    for chunk in tests.chunks(TESTS_PER_REQUEST) {
-        let request = runner::submission_run(
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; tests.len()];
+    for (chunk_index, chunk) in tests.chunks(TESTS_PER_REQUEST).enumerate() {
+        let mut request = runner::submission_run(
             &submission.program,
             chunk.to_vec(),
             checker,
             time_limit_ms,
             memory_limit_mb,
         )?;
+        request.run_all = every_test;
         let response = executor
             .execute(&request)
             .await
@@ -203,7 +244,18 @@ async fn run_one<E: Execute>(
             .max()
             .unwrap_or(0)
             .max(max_time_ms);
-        verdict = runner::first_failure(&response);
+        for test in &response.tests {
+            if let Some(slot) = outcomes.get_mut(chunk_index * TESTS_PER_REQUEST + test.index) {
+                *slot = Some(Outcome {
+                    verdict: as_the_format_counts(test.verdict),
+                    score: test.score,
+                    judge_message: test.judge_message.clone(),
+                });
+            }
+        }
+        if verdict == Verdict::AC {
+            verdict = runner::first_failure(&response);
+        }
         if verdict == Verdict::IE {
             let reason = response.tests.iter().find_map(|t| t.message.clone());
             return Err(format!(
@@ -212,15 +264,28 @@ async fn run_one<E: Execute>(
                 reason.unwrap_or_else(|| "the output validator does not compile".into())
             ));
         }
-        if verdict != Verdict::AC {
+        if verdict == Verdict::CE || (verdict != Verdict::AC && !every_test) {
             break;
         }
     }
+    let (scored, broken) = expectations::check(
+        submission.folder_score,
+        &submission.rules,
+        &package.tests,
+        &outcomes,
+        model,
+    );
     Ok(Run {
         path: submission.program.path.clone(),
         expected: submission.expected,
-        verdict,
+        // A scoring problem's verdict is its model's, as the judge gives it in a battle (a
+        // submission that does not compile keeps CE).
+        verdict: scored
+            .filter(|_| verdict != Verdict::CE)
+            .map_or(verdict, |s| s.verdict),
         max_time_ms,
+        score: scored.map(|s| s.score),
+        broken,
     })
 }
 

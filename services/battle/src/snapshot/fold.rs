@@ -36,6 +36,11 @@ pub struct PlayerState {
     pub pending: u32,
     /// Most hidden tests one of the player's submissions passed.
     pub best_passed_tests: u64,
+    /// On a scoring problem, the best score of the player's judged submissions (`None` before
+    /// the first, and on pass-fail problems): the live score of the battle. Snapshots cached
+    /// before the field existed read as `None`.
+    #[serde(default)]
+    pub best_score: Option<f64>,
     pub verdicts: Vec<String>,
     /// False between `player.disconnected` and `player.reconnected`.
     pub connected: bool,
@@ -69,6 +74,7 @@ impl BattleSnapshot {
                             submissions: 0,
                             pending: 0,
                             best_passed_tests: 0,
+                            best_score: None,
                             verdicts: Vec::new(),
                             connected: true,
                         })
@@ -122,6 +128,10 @@ impl BattleSnapshot {
                     player.pending = player.pending.saturating_sub(1);
                     let passed = data["passed_tests"].as_u64().unwrap_or(0);
                     player.best_passed_tests = player.best_passed_tests.max(passed);
+                    if let Some(score) = data["score"].as_f64() {
+                        player.best_score =
+                            Some(player.best_score.map_or(score, |best| best.max(score)));
+                    }
                     if let Some(verdict) = data["verdict"].as_str() {
                         player.verdicts.push(verdict.to_owned());
                     }
@@ -248,6 +258,50 @@ mod tests {
         );
         assert_eq!((b.submissions, b.pending, b.best_passed_tests), (1, 0, 5));
         assert!(a.connected && !b.connected);
+    }
+
+    #[test]
+    fn a_scoring_battle_shows_each_players_best_score() {
+        let judged = |seq, user, verdict, score: Option<f64>| {
+            event(
+                seq,
+                EventKind::SubmissionJudged,
+                json!({ "user_id": user, "verdict": verdict, "passed_tests": 1,
+                        "score": score, "max_score": 100.0 }),
+            )
+        };
+        let mut log = vec![
+            created(),
+            event(2, EventKind::BattleStarted, json!({ "problem": {} })),
+        ];
+        for (seq, (user, verdict, score)) in [
+            (A, "WA", Some(20.0)),
+            (A, "WA", Some(70.0)),
+            (A, "TLE", Some(50.0)),
+            (B, "CE", None),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            log.push(judged(seq as i64 + 3, user, verdict, score));
+        }
+        let s = BattleSnapshot::from_log(&log).unwrap();
+        assert_eq!(
+            s.players[0].best_score,
+            Some(70.0),
+            "the best, not the last"
+        );
+        assert_eq!(s.players[1].best_score, None, "nothing scored yet");
+        let pass_fail = BattleSnapshot::from_log(&[created()]).unwrap();
+        assert_eq!(pass_fail.players[0].best_score, None);
+        // A snapshot cached before the field existed still reads.
+        let mut old = serde_json::to_value(&s).unwrap();
+        old["players"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("best_score");
+        let read: BattleSnapshot = serde_json::from_value(old).unwrap();
+        assert_eq!(read.players[0].best_score, None);
     }
 
     #[test]

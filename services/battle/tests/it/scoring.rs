@@ -121,3 +121,57 @@ async fn without_a_score_above_zero_time_is_a_draw() {
     let (outcome, winner, _) = time_runs_out(&app, battle).await;
     assert_eq!((outcome, winner), (Some(Outcome::Draw), None));
 }
+
+/// Appends and publishes `submission.judged` for `user` with `score`, as the judge does.
+async fn judged(app: &TestApp, battle: Uuid, user: Uuid, other: Uuid, score: f64) {
+    let mut conn = app.stores.pool.acquire().await.unwrap();
+    let event = joust_common::domain::events::append(
+        &mut conn,
+        battle,
+        EventKind::SubmissionJudged,
+        serde_json::json!({ "submission_id": Uuid::new_v4(), "user_id": user,
+                            "verdict": "WA", "passed_tests": 1, "total_tests": 3,
+                            "score": score, "max_score": 100.0 }),
+    )
+    .await
+    .unwrap();
+    joust_common::battle_events::publish(
+        app.state.redis.clone(),
+        &app.state.redis_prefix,
+        &[user, other],
+        &[event],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_battle_state_shows_each_players_best_score_live() {
+    let app = spawn_app(Duration::ZERO).await;
+    let (ada, bo, battle) = running_duel(&app).await;
+    judged(&app, battle, ada, bo, 30.0).await;
+    judged(&app, battle, ada, bo, 70.0).await;
+    judged(&app, battle, ada, bo, 40.0).await;
+    let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM battles WHERE id = $1")
+        .bind(battle)
+        .fetch_one(&app.stores.pool)
+        .await
+        .unwrap();
+    let asker = app.guest("cy").await;
+    // The relay folds each published event into the cached snapshot that battle:state reads.
+    for _ in 0..200 {
+        let state = battles::battle_state(
+            app.state.clone(),
+            asker.clone(),
+            battles::StateQuery { battle_id: battle },
+        )
+        .await
+        .unwrap();
+        if state.last_seq >= last_seq {
+            let best: Vec<Option<f64>> = state.players.iter().map(|p| p.best_score).collect();
+            assert_eq!(best, [Some(70.0), None], "ada's best so far; bo has none");
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the battle state never caught up with event {last_seq}");
+}

@@ -1,5 +1,6 @@
 //! Packages read, refused, verified on a real executor and stored in a real database.
 
+mod expectations;
 mod parse;
 mod refuse;
 mod scoring;

@@ -47,7 +47,12 @@ fn a_legacy_package_with_a_latex_statement_reads_with_its_defaults() {
     let expected: Vec<(&str, Verdict)> = hello
         .submissions
         .iter()
-        .map(|s| (s.program.path.as_str(), s.expected))
+        .map(|s| {
+            (
+                s.program.path.as_str(),
+                s.expected.expect("a folder verdict"),
+            )
+        })
         .collect();
     assert_eq!(
         expected,

@@ -5,18 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{Aggregation, Group, Item, ScoringModel, TestRule, VerdictMode};
-
-/// The package format whose scoring rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScoringFormat {
-    Legacy,
-    V2023_07,
-}
+use super::{Aggregation, Group, Item, ScoringFormat, ScoringModel, TestRule, VerdictMode};
 
 /// Why a package's scoring cannot be modelled: the file and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

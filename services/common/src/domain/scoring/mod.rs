@@ -11,12 +11,14 @@
 //!   maximum score, and samples never count.
 
 mod build;
+mod format;
 #[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
 
-pub use build::{BuildError, ScoringFormat, build};
+pub use build::{BuildError, build};
+pub use format::ScoringFormat;
 
 use super::battle::Verdict;
 
@@ -140,7 +142,7 @@ impl ScoringModel {
             .iter()
             .find(|o| o.verdict != Verdict::AC)
             .map_or(Verdict::IE, |o| o.verdict);
-        let result = self.root.result(outcomes, missing);
+        let result = self.root.result(outcomes, missing, &mut Vec::new());
         let score = match self.format {
             // Legacy: "for non-Accepted verdicts on scoring problems, the score provided by
             // the grader will always be ignored".
@@ -153,10 +155,30 @@ impl ScoringModel {
             max_score: self.max_score(),
         }
     }
+
+    /// The score of every group of the tree for `outcomes` (as [`ScoringModel::score`] takes
+    /// them), by path, in the order they were aggregated: what a package's expectations of a
+    /// group's score (`submissions.yaml`) are checked against. A group left out (after a
+    /// rejection under `on_reject: break`, or the ignored samples) has no entry.
+    pub fn group_scores(&self, outcomes: &[TestOutcome]) -> Vec<(String, f64)> {
+        let missing = outcomes
+            .iter()
+            .find(|o| o.verdict != Verdict::AC)
+            .map_or(Verdict::IE, |o| o.verdict);
+        let mut scores = Vec::new();
+        self.root.result(outcomes, missing, &mut scores);
+        scores
+    }
 }
 
 impl Group {
-    fn result(&self, outcomes: &[TestOutcome], missing: Verdict) -> Result {
+    /// This group's result; `scores` gets the score of it and of every group below it.
+    fn result(
+        &self,
+        outcomes: &[TestOutcome],
+        missing: Verdict,
+        scores: &mut Vec<(String, f64)>,
+    ) -> Result {
         let mut results = Vec::with_capacity(self.items.len());
         for item in &self.items {
             let result = match item {
@@ -165,9 +187,9 @@ impl Group {
                 // nor stops judging), and the result is secret's.
                 Item::Group(group) if self.ignore_sample && group.path == "sample" => continue,
                 Item::Group(group) if self.ignore_sample && group.path == "secret" => {
-                    return group.result(outcomes, missing);
+                    return group.result(outcomes, missing, scores);
                 }
-                Item::Group(group) => group.result(outcomes, missing),
+                Item::Group(group) => group.result(outcomes, missing, scores),
             };
             results.push(result);
             if self.stop_at_rejection && result.verdict != Verdict::AC {
@@ -195,6 +217,7 @@ impl Group {
         // A group never scores above its maximum (the format calls that a judge error; a
         // validator's `score.txt` is clamped rather than failing the submission).
         let score = self.max_score.map_or(score, |max| score.min(max)).max(0.0);
+        scores.push((self.path.clone(), score));
         Result { verdict, score }
     }
 

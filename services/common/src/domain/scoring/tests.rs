@@ -65,6 +65,20 @@ fn a_failed_subtask_scores_nothing_and_gives_its_verdict() {
 }
 
 #[test]
+fn every_group_has_its_score() {
+    let scores = subtasks().group_scores(&outcomes(&[AC, AC, AC, AC, AC, TLE, AC, AC]));
+    assert_eq!(
+        scores,
+        [
+            ("secret/group1".to_owned(), 20.0),
+            ("secret/group2".to_owned(), 0.0),
+            ("secret/group3".to_owned(), 50.0),
+            ("secret".to_owned(), 70.0),
+        ]
+    );
+}
+
+#[test]
 fn tests_not_run_count_as_rejected() {
     let scored = subtasks().score(&outcomes(&[AC, AC, AC, AC, WA]));
     assert_eq!((scored.verdict, scored.score), (WA, 20.0));
