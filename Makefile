@@ -95,7 +95,7 @@ rules-test: observability-deps
 	infra/alertmanager/test-routes.sh
 	infra/prometheus/check-runbooks.sh
 
-.PHONY: bench-brackets brackets-crosscheck-deps
+.PHONY: bench-brackets bench-tournaments brackets-crosscheck-deps
 
 $(K8S_TOOLS_VENV)/bin/kubernetes-validate:
 	python3 -m venv "$(K8S_TOOLS_VENV)"
@@ -192,7 +192,13 @@ bench-problems: services runtimes pandoc
 bench-brackets:
 	$(CARGO) bench -p joust-brackets --bench generation
 
-bench: bench-sandbox bench-battle bench-realtime bench-leaderboard bench-problems bench-brackets
+## Tournament scheduler overhead per match: notices, battle creation (one instance, then three
+## racing) and applying results, for a 1,024-player bracket, release build (results in
+## docs/benchmarks.md).
+bench-tournaments: services
+	$(CARGO) bench -p joust-battle --bench scheduler
+
+bench: bench-sandbox bench-battle bench-realtime bench-leaderboard bench-problems bench-brackets bench-tournaments
 
 # Regenerates, validates and judges every package in problems/ natively (g++ and python3).
 .PHONY: check-problems import-problems problemtools-examples

@@ -56,6 +56,11 @@ export function psql(database, sql) {
   }).trim();
 }
 
+/** Whether a child process is still running: neither exited nor killed by a signal. */
+function running(child) {
+  return child.exitCode === null && child.signalCode === null;
+}
+
 async function waitReady(url, child, name, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -137,7 +142,7 @@ export async function startStack({
    */
   stack.restartBattle = async (i, env = {}) => {
     const old = stack.battleProcesses[i];
-    if (old.exitCode === null) {
+    if (running(old)) {
       const exited = new Promise((r) => old.once("exit", r));
       old.kill("SIGTERM");
       await exited;
@@ -147,7 +152,7 @@ export async function startStack({
   };
   stack.stop = async () => {
     for (const child of children) {
-      if (child.exitCode === null) {
+      if (running(child)) {
         child.kill("SIGTERM");
         await new Promise((r) => {
           const timer = setTimeout(() => {

@@ -63,6 +63,7 @@ pub const SERVER_EVENTS: &[&str] = &[
     "submission:compile_output",
     "leaderboard:top",
     "run.finished",
+    "tournament:match",
 ];
 
 /// Charges one event to the socket's and the player's limits; the returned place is held until

@@ -1,7 +1,8 @@
 //! Building and running the battle service: connects the stores, builds the shared state, and
-//! wires the Socket.IO gateway, the HTTP API, the relay and the sweeper to it. Two listeners:
-//! the public one (players: Socket.IO, the HTTP API, `/healthz`, a bare `/readyz`) and the
-//! operations one (`/metrics`, `/readyz` with its reason), on `JOUST_OPS_HOST`.
+//! wires the Socket.IO gateway, the HTTP API, the relay, the sweeper and the tournament
+//! scheduler to it. Two listeners: the public one (players: Socket.IO, the HTTP API,
+//! `/healthz`, a bare `/readyz`) and the operations one (`/metrics`, `/readyz` with its
+//! reason), on `JOUST_OPS_HOST`.
 
 use std::{
     net::SocketAddr,
@@ -28,6 +29,7 @@ use crate::{
     presence, profiles, relay, replay, runs, socket,
     state::{Adapter, AppState, Io},
     sweeper,
+    tournaments::scheduler::Scheduler,
 };
 
 pub struct Application {
@@ -39,6 +41,7 @@ pub struct Application {
     ops_router: Router,
     io: Io,
     state: AppState,
+    scheduler: Scheduler,
 }
 
 /// The adapter's driver needs RESP3 (push messages).
@@ -94,6 +97,15 @@ impl Application {
             state.snapshots.clone(),
         ));
         tokio::spawn(sweeper::run(state.clone(), io.clone()));
+        let scheduler = Scheduler::new(
+            state.clone(),
+            io.clone(),
+            settings.tournaments.clone(),
+            &metrics.registry,
+        );
+        if settings.tournaments.scheduler {
+            tokio::spawn(scheduler.clone().run());
+        }
         let local = io.clone();
         tokio::spawn(presence::online::run(state.clone(), move || {
             presence::online::local_players(&local)
@@ -140,7 +152,7 @@ impl Application {
                 &metrics.registry,
             ))
             .merge(crate::tournaments::router(
-                &crate::tournaments::TournamentSettings::from_env()?,
+                &settings.tournaments,
                 &metrics.registry,
             ))
             .method_not_allowed_fallback(http::method_not_allowed)
@@ -166,6 +178,7 @@ impl Application {
             ops_router,
             io,
             state,
+            scheduler,
         })
     }
 
@@ -186,6 +199,12 @@ impl Application {
     /// The Socket.IO server, for asking it about sockets directly in tests.
     pub fn io(&self) -> Io {
         self.io.clone()
+    }
+
+    /// The tournament scheduler of this instance (running on its own unless
+    /// `JOUST_TOURNAMENT_SCHEDULER=false`), for driving it directly in tests.
+    pub fn scheduler(&self) -> Scheduler {
+        self.scheduler.clone()
     }
 
     /// Serves until SIGINT/SIGTERM, then drains (see [`drain`]) and stops.

@@ -165,6 +165,7 @@ pub async fn accept_challenge(
                     pairing_key,
                     fencing_token,
                     spectator_sources: claimed.spectator_sources,
+                    length: shared.battle_length,
                 };
                 insert_battle(shared, claim, &new).await
             }

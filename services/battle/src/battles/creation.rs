@@ -35,18 +35,21 @@ pub(super) async fn problem_id(state: &AppState, slug: &str) -> Result<Option<Uu
 }
 
 /// What a new battle is made of; the caller has fenced `pairing_key` in the same transaction.
-pub(super) struct NewBattle<'a> {
-    pub(super) problem_id: Uuid,
-    pub(super) players: [Uuid; 2],
-    pub(super) pairing_key: &'a str,
-    pub(super) fencing_token: i64,
+pub(crate) struct NewBattle<'a> {
+    pub(crate) problem_id: Uuid,
+    pub(crate) players: [Uuid; 2],
+    pub(crate) pairing_key: &'a str,
+    pub(crate) fencing_token: i64,
     /// Whether spectators may read the sources once the battle has ended.
-    pub(super) spectator_sources: bool,
+    pub(crate) spectator_sources: bool,
+    /// How long the battle lasts after the reveal (`JOUST_BATTLE_LENGTH_MS` for duels, the
+    /// tournament's `battle_secs` for its matches).
+    pub(crate) length: std::time::Duration,
 }
 
 /// Inserts the battle and its `battle.created` event. The partial unique index refuses a second
 /// active battle for the pairing.
-pub(super) async fn insert_battle(
+pub(crate) async fn insert_battle(
     state: &AppState,
     tx: &mut PgConnection,
     new: &NewBattle<'_>,
@@ -67,7 +70,7 @@ pub(super) async fn insert_battle(
         BattleStatus::Countdown.as_str(),
         new.fencing_token,
         countdown_ms as f64,
-        state.battle_length.as_millis() as f64,
+        new.length.as_millis() as f64,
         new.spectator_sources,
     )
     .fetch_one(&mut *tx)
@@ -210,6 +213,7 @@ async fn create_locked(
                     pairing_key,
                     fencing_token,
                     spectator_sources,
+                    length: state.battle_length,
                 };
                 let created = insert_battle(state, &mut tx, &new).await?;
                 tx.commit().await?;
@@ -223,7 +227,7 @@ async fn create_locked(
 }
 
 /// Tells the players about their new battle and schedules its reveal.
-pub(super) async fn announce(
+pub(crate) async fn announce(
     state: &AppState,
     battle: &BattleCreated,
     players: &[Uuid],

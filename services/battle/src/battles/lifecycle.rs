@@ -208,7 +208,7 @@ async fn time_ending(conn: &mut sqlx::PgConnection, battle_id: Uuid) -> sqlx::Re
 }
 
 /// Counts and announces a battle this instance finished, once its transaction committed.
-async fn finished_here(state: &AppState, battle: &FinishedBattle, reason: &str) {
+pub(crate) async fn finished_here(state: &AppState, battle: &FinishedBattle, reason: &str) {
     state
         .metrics
         .battles_finished

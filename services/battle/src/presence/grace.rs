@@ -87,6 +87,18 @@ async fn append_if_active(
     Ok(Some(event))
 }
 
+/// Whether a reconnect grace period holds `user`'s seat in the battle now (the player was
+/// there and left less than the grace period ago).
+pub async fn seat_held(state: &AppState, battle_id: Uuid, user: Uuid) -> Result<bool, ApiError> {
+    let mut redis = state.redis.clone();
+    let deadline: Option<f64> = redis::cmd("ZSCORE")
+        .arg(grace_key(&state.redis_prefix))
+        .arg(member(battle_id, user))
+        .query_async(&mut redis)
+        .await?;
+    Ok(deadline.is_some())
+}
+
 /// The player's last socket went away: start a grace period in each active battle.
 pub async fn disconnected(state: &AppState, user: Uuid) -> Result<(), ApiError> {
     let grace_ms = state.reconnect_grace.as_millis() as i64;

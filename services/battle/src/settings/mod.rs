@@ -7,10 +7,12 @@ use std::{net::IpAddr, time::Duration};
 mod accounts;
 mod limits;
 mod problems;
+mod tournaments;
 
 pub use accounts::AccountSettings;
 pub use limits::{LimitSettings, Rate};
 pub use problems::ProblemSettings;
+pub use tournaments::{PRODUCTION_MIN_SECS, TournamentSettings};
 
 use joust_common::settings::{
     CommonSettings, KeyRing, SettingError, StoreSettings, env_list, env_ms, env_or, env_secret,
@@ -96,6 +98,8 @@ pub struct Settings {
     pub presence: PresenceSettings,
     /// Problem import and reading: the verifying executor, organizers, limits.
     pub problems: ProblemSettings,
+    /// Tournaments: the routes' limits, the shortest rounds, the scheduler.
+    pub tournaments: TournamentSettings,
 }
 
 impl Default for Settings {
@@ -132,6 +136,7 @@ impl Default for Settings {
             accounts: AccountSettings::default(),
             presence: Default::default(),
             problems: ProblemSettings::default(),
+            tournaments: TournamentSettings::default(),
         }
     }
 }
@@ -141,6 +146,7 @@ impl Settings {
         let d = Self::default();
         let common = CommonSettings::from_env()?;
         let problems = ProblemSettings::from_env(&common)?;
+        let tournaments = TournamentSettings::from_env(&common)?;
         Ok(Self {
             jwt: env_secret(
                 "JOUST_JWT_SECRET",
@@ -187,6 +193,7 @@ impl Settings {
             accounts: AccountSettings::from_env(d.accounts)?,
             presence: PresenceSettings::from_env(d.presence)?,
             problems,
+            tournaments,
         })
     }
 }

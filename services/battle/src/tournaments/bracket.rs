@@ -1,14 +1,15 @@
 //! A started tournament's bracket: drawn by `joust-brackets` at the start, stored as its seeded
 //! participants and its history (`Stage::history`), loaded back by `Stage::restore` for every
-//! action, and saved again as the history rows that changed plus a schedule row for any new
-//! match. Every action runs in one transaction holding the tournament's row lock, so results
-//! reported at once are applied one after the other.
+//! action, and saved again as the history rows that changed plus the schedule rows of the
+//! matches that are new or changed (`schedule`). Every action (an organizer's, or a finished
+//! battle's result from the scheduler) runs in one transaction holding the tournament's row
+//! lock, so results reported at once are applied one after the other.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use joust_brackets::{
-    Entrant, Event, MatchId, MatchStatus, Outcome, ParticipantId, Seeding, Stage,
+    Entrant, Event, MatchId, MatchStatus, Outcome, ParticipantId, Seeding, Side, Stage,
 };
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -16,6 +17,7 @@ use uuid::Uuid;
 use super::{
     Actor, TournamentError,
     model::{SeedingMethod, StartRequest, Tournament, TournamentMatch, TournamentState},
+    schedule,
     store::{fetch, locked},
 };
 use crate::error::ApiError;
@@ -86,23 +88,20 @@ pub(super) async fn stored(
     Ok(Some((stage, seeded)))
 }
 
-/// When a match of `round` is due: the start, then one round interval per round.
-pub(super) fn due(tournament: &Tournament, round: u32) -> DateTime<Utc> {
-    tournament.starts_at
-        + Duration::seconds(i64::from(tournament.round_interval_secs) * i64::from(round - 1))
-}
-
-/// Writes the history events that differ from `before` and a schedule row for every new match,
-/// and finishes the tournament once the stage is.
+/// Writes the history events that differ from `before`'s and the schedule rows of the matches
+/// that are new or changed (see `schedule::sync`), and finishes the tournament once the stage
+/// is.
 async fn save(
     conn: &mut PgConnection,
     tournament: &Tournament,
-    before: &[Event],
+    before: Option<&Stage>,
     stage: &Stage,
+    seeded: &[Seeded],
     by: Option<Uuid>,
 ) -> Result<(), ApiError> {
+    let before_history = before.map_or(&[][..], Stage::history);
     for (seq, event) in stage.history().iter().enumerate() {
-        if before.get(seq) == Some(event) {
+        if before_history.get(seq) == Some(event) {
             continue;
         }
         let json = serde_json::to_value(event).map_err(|e| internal(e, "storing an event"))?;
@@ -120,21 +119,7 @@ async fn save(
         .execute(&mut *conn)
         .await?;
     }
-    let (ids, times): (Vec<i32>, Vec<DateTime<Utc>>) = stage
-        .matches()
-        .iter()
-        .map(|m| (m.id.0 as i32, due(tournament, m.round)))
-        .unzip();
-    sqlx::query!(
-        "INSERT INTO tournament_matches (tournament_id, match_id, scheduled_at)
-         SELECT $1, * FROM UNNEST($2::int4[], $3::timestamptz[])
-         ON CONFLICT DO NOTHING",
-        tournament.id,
-        &ids,
-        &times
-    )
-    .execute(&mut *conn)
-    .await?;
+    schedule::sync(conn, tournament, before, stage, seeded).await?;
     if stage.is_finished() {
         sqlx::query!(
             "UPDATE tournaments SET state = $2, updated_at = now() WHERE id = $1",
@@ -230,23 +215,37 @@ pub async fn start(
     )
     .execute(&mut *tx)
     .await?;
-    save(&mut tx, &tournament, &[], &stage, actor.user()).await?;
+    let seeded: Vec<Seeded> = stage
+        .participants()
+        .iter()
+        .map(|p| Seeded {
+            user_id: by_name[p.name.as_str()],
+            name: p.name.clone(),
+        })
+        .collect();
+    save(&mut tx, &tournament, None, &stage, &seeded, actor.user()).await?;
     let tournament = fetch(&mut tx, id).await?;
     tx.commit().await?;
     tracing::info!(tournament.id = %id, participants = players.len(), "tournament started");
     Ok(tournament)
 }
 
-/// What an organizer does to a running bracket.
+/// What is done to a running bracket: an organizer's report, override or disqualification,
+/// or the result of a match's battle.
 #[derive(Debug, Clone, Copy)]
 pub enum Change {
     Report(u32, Outcome),
     Override(u32, Outcome),
     Disqualify(Uuid),
+    /// The match's battle finished: `winner` won it, or nobody (a draw, which an elimination
+    /// bracket cannot record: the higher seed goes through instead).
+    Battle {
+        match_id: u32,
+        winner: Option<Uuid>,
+    },
 }
 
-/// Applies a change to a running tournament's bracket. This is also how a finished battle's
-/// result is recorded (`Change::Report` as `Actor::Operator`).
+/// Applies a change to a running tournament's bracket, in its own transaction.
 pub async fn change(
     pool: &PgPool,
     actor: Actor,
@@ -254,26 +253,83 @@ pub async fn change(
     change: Change,
 ) -> Result<Tournament, ApiError> {
     let mut tx = pool.begin().await?;
-    let tournament = locked(&mut tx, Some(actor), id, &[TournamentState::Running]).await?;
-    let (mut stage, seeded) = load(&mut tx, &tournament).await?;
-    let before = stage.history().to_vec();
-    let applied = match change {
-        Change::Report(m, outcome) => stage.record(MatchId(m), outcome),
-        Change::Override(m, outcome) => stage.override_result(MatchId(m), outcome),
-        Change::Disqualify(user) => {
-            let seed = seeded
-                .iter()
-                .position(|s| s.user_id == user)
-                .ok_or(TournamentError::ParticipantNotFound)?;
-            stage.disqualify(ParticipantId(seed as u32))
-        }
-    };
-    applied.map_err(TournamentError::from)?;
-    save(&mut tx, &tournament, &before, &stage, actor.user()).await?;
-    let tournament = fetch(&mut tx, id).await?;
+    let tournament = change_in(&mut tx, actor, id, change).await?;
     tx.commit().await?;
     tracing::info!(tournament.id = %id, change = ?change, "bracket changed");
     Ok(tournament)
+}
+
+/// Applies a change inside the caller's transaction, under the tournament's row lock. A refusal
+/// (a `TournamentError`) comes before anything is written.
+pub async fn change_in(
+    conn: &mut PgConnection,
+    actor: Actor,
+    id: Uuid,
+    change: Change,
+) -> Result<Tournament, ApiError> {
+    let tournament = locked(conn, Some(actor), id, &[TournamentState::Running]).await?;
+    let (mut stage, seeded) = load(conn, &tournament).await?;
+    let before = stage.clone();
+    let seed_of = |user: Uuid| {
+        seeded
+            .iter()
+            .position(|s| s.user_id == user)
+            .map(|seed| ParticipantId(seed as u32))
+            .ok_or(TournamentError::ParticipantNotFound)
+    };
+    let applied = match change {
+        Change::Report(m, outcome) => stage.record(MatchId(m), outcome),
+        Change::Override(m, outcome) => stage.override_result(MatchId(m), outcome),
+        Change::Disqualify(user) => stage.disqualify(seed_of(user)?),
+        Change::Battle { match_id, winner } => {
+            let outcome = battle_outcome(&stage, MatchId(match_id), winner.map(seed_of))?;
+            stage.record(MatchId(match_id), outcome)
+        }
+    };
+    applied.map_err(TournamentError::from)?;
+    save(
+        conn,
+        &tournament,
+        Some(&before),
+        &stage,
+        &seeded,
+        actor.user(),
+    )
+    .await?;
+    fetch(conn, id).await
+}
+
+/// The bracket outcome of a match whose battle `winner` won (a seed), or nobody won: a draw
+/// where the format allows one, else the higher seed (the lower participant id) goes through.
+fn battle_outcome(
+    stage: &Stage,
+    id: MatchId,
+    winner: Option<Result<ParticipantId, TournamentError>>,
+) -> Result<Outcome, TournamentError> {
+    let m = stage.get(id)?;
+    let players = Side::BOTH.map(|side| m.player(side));
+    let side_of = |p: ParticipantId| {
+        Side::BOTH
+            .into_iter()
+            .find(|side| players[side.index()] == Some(p))
+    };
+    match winner {
+        Some(winner) => {
+            let winner = winner?;
+            side_of(winner)
+                .map(Outcome::Winner)
+                .ok_or(TournamentError::ParticipantNotFound)
+        }
+        None if !stage.format().is_elimination() => Ok(Outcome::Draw),
+        None => match players {
+            [Some(first), Some(second)] => Ok(Outcome::Winner(if first.0 <= second.0 {
+                Side::First
+            } else {
+                Side::Second
+            })),
+            _ => Err(joust_brackets::BracketError::NotReady(id).into()),
+        },
+    }
 }
 
 /// Moves a match that has neither a result nor a battle yet to another time.
@@ -293,8 +349,9 @@ pub async fn reschedule(
     if matches!(m.status(), MatchStatus::Completed | MatchStatus::Skipped) {
         return Err(TournamentError::MatchStarted.into());
     }
+    // A new time gets a new notice.
     let updated = sqlx::query!(
-        "UPDATE tournament_matches SET scheduled_at = $3
+        "UPDATE tournament_matches SET scheduled_at = $3, notified_at = NULL
          WHERE tournament_id = $1 AND match_id = $2 AND battle_id IS NULL",
         id,
         match_id as i32,

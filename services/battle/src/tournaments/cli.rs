@@ -90,7 +90,11 @@ pub async fn run(pool: &PgPool, command: TournamentCommand) -> anyhow::Result<St
         } => {
             let text = std::fs::read_to_string(&settings)?;
             let request: CreateTournament = serde_json::from_str(&text)?;
-            let new = request.check(chrono::Utc::now()).map_err(refused)?;
+            let common = joust_common::settings::CommonSettings::from_env()?;
+            let min_secs = crate::settings::TournamentSettings::from_env(&common)?.min_secs;
+            let new = request
+                .check(chrono::Utc::now(), min_secs)
+                .map_err(refused)?;
             let organizer = store::user_by_name(pool, &organizer)
                 .await
                 .map_err(refused)?

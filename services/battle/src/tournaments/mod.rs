@@ -4,15 +4,23 @@
 //! everyone lists tournaments and exports a bracket (brackets-model JSON) and its standings.
 //!
 //! Drawing and playing a bracket are `joust-brackets`'; this module stores tournaments
-//! (`store`, `bracket`), decides who may do what (`Actor`), and serves the routes (`routes`,
-//! `reads`, `views`) and the
-//! `joust-battle tournament ...` commands (`cli`). Turning due matches into battles is not here.
+//! (`store`, `bracket`, `schedule`), decides who may do what (`Actor`), serves the routes
+//! (`routes`, `reads`, `views`) and the `joust-battle tournament ...` commands (`cli`), and
+//! plays them: the `scheduler` every instance runs tells players their match is coming
+//! (`notices`), turns due matches into battles once (`launch`), forfeits no-shows
+//! (`attendance`) and applies finished battles to the bracket (`results`).
 
+pub mod attendance;
 pub mod bracket;
 pub mod cli;
+pub mod launch;
 pub mod model;
+pub mod notices;
 pub mod reads;
+pub mod results;
 pub mod routes;
+pub mod schedule;
+pub mod scheduler;
 pub mod store;
 pub mod views;
 
@@ -29,6 +37,7 @@ use joust_common::metrics::counter_vec;
 use prometheus::{IntCounterVec, Registry};
 use uuid::Uuid;
 
+pub use crate::settings::TournamentSettings;
 use crate::{AppState, error::ApiError, ratelimit::KeyedBuckets};
 pub use model::TournamentState;
 
@@ -142,49 +151,6 @@ impl Actor {
     }
 }
 
-/// Limits of the tournament routes, from the environment.
-#[derive(Debug, Clone)]
-pub struct TournamentSettings {
-    /// Tournament actions (every write) per user per minute (`JOUST_TOURNAMENT_ACTIONS_PER_MIN`).
-    pub actions_per_min: f64,
-    /// Public reads per client address per second (`JOUST_TOURNAMENT_READS_PER_SEC`).
-    pub reads_per_sec: f64,
-}
-
-impl Default for TournamentSettings {
-    fn default() -> Self {
-        Self {
-            actions_per_min: 120.0,
-            reads_per_sec: 20.0,
-        }
-    }
-}
-
-impl TournamentSettings {
-    pub fn from_env() -> anyhow::Result<Self> {
-        let mut settings = Self::default();
-        for (name, field) in [
-            (
-                "JOUST_TOURNAMENT_ACTIONS_PER_MIN",
-                &mut settings.actions_per_min,
-            ),
-            (
-                "JOUST_TOURNAMENT_READS_PER_SEC",
-                &mut settings.reads_per_sec,
-            ),
-        ] {
-            if let Ok(value) = std::env::var(name) {
-                *field = value
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|v| *v > 0.0 && v.is_finite())
-                    .ok_or_else(|| anyhow::anyhow!("{name} must be a positive number"))?;
-            }
-        }
-        Ok(settings)
-    }
-}
-
 /// The tournament routes' state, handed to them as an `Extension`.
 #[derive(Clone)]
 pub struct TournamentsState {
@@ -192,6 +158,8 @@ pub struct TournamentsState {
     reads: Arc<KeyedBuckets<IpAddr>>,
     /// Refused tournament actions by error code (bounded: the codes are a fixed list).
     refused: IntCounterVec,
+    /// The shortest round interval and battle length (`JOUST_TOURNAMENT_MIN_SECS`).
+    min_secs: u32,
 }
 
 impl TournamentsState {
@@ -212,6 +180,7 @@ impl TournamentsState {
                 settings.reads_per_sec.max(1.0) * 2.0,
             )),
             refused,
+            min_secs: settings.min_secs,
         }
     }
 

@@ -107,9 +107,10 @@ pub struct CreateTournament {
     pub problem_pool: Vec<Uuid>,
     /// When the first round is due: from a day ago to a year ahead.
     pub starts_at: DateTime<Utc>,
-    /// Seconds between rounds, 60 to 604800, at least `battle_secs`.
+    /// Seconds between rounds, 60 to 604800, at least `battle_secs` (a development server may
+    /// allow less than 60: `JOUST_TOURNAMENT_MIN_SECS`).
     pub round_interval_secs: u32,
-    /// Each battle's length in seconds, 60 to 14400.
+    /// Each battle's length in seconds, 60 to 14400 (the same minimum as rounds).
     pub battle_secs: u32,
     /// 2 to 4096, and at most 64 per group in a round robin; when absent, 256 (64 per group
     /// in a round robin).
@@ -145,8 +146,9 @@ fn bounded(value: u32, min: u32, max: u32, what: &str) -> Result<i32, ApiError> 
 }
 
 impl CreateTournament {
-    /// Checks every setting but the problems' existence (the store checks that).
-    pub fn check(self, now: DateTime<Utc>) -> Result<NewTournament, ApiError> {
+    /// Checks every setting but the problems' existence (the store checks that). Rounds and
+    /// battles last at least `min_secs` (`JOUST_TOURNAMENT_MIN_SECS`).
+    pub fn check(self, now: DateTime<Utc>, min_secs: u32) -> Result<NewTournament, ApiError> {
         let name = self.name.trim().to_owned();
         let chars = name.chars().count();
         if chars == 0 || chars > MAX_NAME_CHARS || name.chars().any(char::is_control) {
@@ -169,9 +171,13 @@ impl CreateTournament {
                 "starts_at must be between a day ago and {MAX_LEAD_DAYS} days ahead"
             )));
         }
-        let round_interval_secs =
-            bounded(self.round_interval_secs, 60, 604_800, "round_interval_secs")?;
-        let battle_secs = bounded(self.battle_secs, 60, 14_400, "battle_secs")?;
+        let round_interval_secs = bounded(
+            self.round_interval_secs,
+            min_secs,
+            604_800,
+            "round_interval_secs",
+        )?;
+        let battle_secs = bounded(self.battle_secs, min_secs, 14_400, "battle_secs")?;
         if battle_secs > round_interval_secs {
             return Err(ApiError::InvalidPayload(
                 "battle_secs must not exceed round_interval_secs".to_owned(),

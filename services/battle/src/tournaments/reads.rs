@@ -1,11 +1,12 @@
-//! The public tournament reads: the list, one tournament, its bracket (brackets-model JSON)
-//! and its standings, each charged to the client's address.
+//! The public tournament reads: the list (in keyset pages), one tournament, its bracket
+//! (brackets-model JSON) and its standings, each charged to the client's address.
 
 use axum::{
     Json,
     extract::{Extension, Path, State},
     http::request::Parts,
 };
+use serde::{Deserialize, Serialize};
 
 use super::{
     TournamentsState,
@@ -13,7 +14,32 @@ use super::{
     routes::timed,
     store, views,
 };
-use crate::{AppState, error::ApiError, request::parse_id};
+use crate::{
+    AppState,
+    error::ApiError,
+    profiles::queries::Cursor,
+    request::{QueryParams, page_size, parse_id},
+};
+
+/// `GET /api/tournaments`: which page.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// The `next` cursor of the previous page.
+    pub before: Option<String>,
+    /// Tournaments per page: 1 to 100, 20 by default.
+    pub limit: Option<u32>,
+}
+
+/// A page of the tournament list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TournamentPage {
+    /// Latest start first.
+    pub tournaments: Vec<Tournament>,
+    /// Pass as `before` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
 
 /// Charges a public read to the client's address.
 fn reader(state: &AppState, tournaments: &TournamentsState, parts: &Parts) -> Result<(), ApiError> {
@@ -30,21 +56,30 @@ fn reader(state: &AppState, tournaments: &TournamentsState, parts: &Parts) -> Re
     })
 }
 
-/// `GET /api/tournaments`: the 100 tournaments starting last.
+/// `GET /api/tournaments?before=&limit=`: tournaments by start time, latest first, a page at a
+/// time (keyset: pass `next` as `before`).
 #[utoipa::path(get, path = "/api/tournaments", tag = "tournaments",
+    params(ListQuery),
     responses(
-        (status = 200, body = Vec<Tournament>),
-        (status = "4XX", description = "RATE_LIMITED", body = crate::error::ErrorBody),
+        (status = 200, body = TournamentPage),
+        (status = "4XX", description = "INVALID_PAYLOAD (a bad cursor or limit) or RATE_LIMITED", body = crate::error::ErrorBody),
         (status = 503, description = "BUSY", body = crate::error::ErrorBody),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(tournaments): Extension<TournamentsState>,
     parts: Parts,
-) -> Result<Json<Vec<Tournament>>, ApiError> {
+    QueryParams(query): QueryParams<ListQuery>,
+) -> Result<Json<TournamentPage>, ApiError> {
     timed(&state, &tournaments, "tournaments:list", async {
         reader(&state, &tournaments, &parts)?;
-        Ok(Json(store::list(&state.pool).await?))
+        let limit = page_size(query.limit, store::LIST_DEFAULT, store::LIST_MAX)?;
+        let before = query.before.as_deref().map(Cursor::parse).transpose()?;
+        let (tournaments, next) = store::list(&state.pool, before, limit).await?;
+        Ok(Json(TournamentPage {
+            tournaments,
+            next: next.map(|c| c.to_string()),
+        }))
     })
     .await
 }

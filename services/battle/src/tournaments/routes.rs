@@ -82,7 +82,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Tournament>), ApiError> {
     timed(&state, &tournaments, "tournaments:create", async {
         let user = writer(&state, &tournaments, &parts)?;
-        let new = request.check(Utc::now())?;
+        let new = request.check(Utc::now(), tournaments.min_secs)?;
         let tournament = store::create(&state.pool, user, new).await?;
         Ok((StatusCode::CREATED, Json(tournament)))
     })

@@ -12,10 +12,11 @@ use super::{
         TournamentState,
     },
 };
-use crate::{auth::Role, error::ApiError};
+use crate::{auth::Role, error::ApiError, profiles::queries::Cursor};
 
-/// The most tournaments a list answers with, newest start first.
-pub const LIST_LIMIT: i64 = 100;
+/// Tournaments per page of the list: 20 unless asked, at most 100.
+pub const LIST_DEFAULT: u32 = 20;
+pub const LIST_MAX: u32 = 100;
 
 /// A state change an organizer asks for, before or instead of playing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,9 +136,15 @@ pub async fn fetch(conn: &mut PgConnection, id: Uuid) -> Result<Tournament, ApiE
     .ok_or(TournamentError::NotFound.into())
 }
 
-/// The newest tournaments by start time.
-pub async fn list(pool: &PgPool) -> Result<Vec<Tournament>, ApiError> {
-    Ok(sqlx::query_as!(
+/// A page of tournaments by start time, latest first (ties by id, highest first), after
+/// `before` (the last of the previous page); with the cursor of the next page, if any.
+pub async fn list(
+    pool: &PgPool,
+    before: Option<Cursor>,
+    limit: i64,
+) -> Result<(Vec<Tournament>, Option<Cursor>), ApiError> {
+    let (at, id) = before.map_or((None, None), |c| (Some(c.at), Some(c.id)));
+    let mut tournaments = sqlx::query_as!(
         Tournament,
         r#"SELECT t.id, t.name, t.organizer_id, t.format AS "format: FormatKind",
                t.third_place_match, t.grand_final AS "grand_final: GrandFinalKind", t.groups,
@@ -148,11 +155,25 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Tournament>, ApiError> {
                  WHERE r.tournament_id = t.id) AS "registered!",
                (SELECT count(*) FROM tournament_registrations r
                  WHERE r.tournament_id = t.id AND r.checked_in) AS "checked_in!"
-           FROM tournaments t ORDER BY t.starts_at DESC, t.id LIMIT $1"#,
-        LIST_LIMIT
+           FROM tournaments t
+           WHERE $1::timestamptz IS NULL OR (t.starts_at, t.id) < ($1, $2)
+           ORDER BY t.starts_at DESC, t.id DESC LIMIT $3"#,
+        at,
+        id,
+        limit + 1
     )
     .fetch_all(pool)
-    .await?)
+    .await?;
+    let next = if tournaments.len() as i64 > limit {
+        tournaments.truncate(limit as usize);
+        tournaments.last().map(|t| Cursor {
+            at: t.starts_at,
+            id: t.id,
+        })
+    } else {
+        None
+    };
+    Ok((tournaments, next))
 }
 
 /// Locks the tournament row for this transaction, checks that `actor` may manage it (when an

@@ -9,8 +9,9 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::{
-    bracket::{due, internal, load, stored},
+    bracket::{internal, load, stored},
     model::{Tournament, TournamentMatch, TournamentStanding, TournamentState},
+    schedule::due,
     store::fetch,
 };
 use crate::error::ApiError;

@@ -24,11 +24,15 @@ mod runs;
 mod scoring;
 mod snapshot;
 mod submission_limits;
+mod tournament_play;
+mod tournament_scheduler;
 mod tournaments;
 
 use std::time::Duration;
 
-use joust_battle::{AppState, Application, Settings, auth::Player, state::Io};
+use joust_battle::{
+    AppState, Application, Settings, auth::Player, state::Io, tournaments::scheduler::Scheduler,
+};
 use joust_common::{domain::BattleEvent, settings::KeyRing, testing::TestStores};
 use uuid::Uuid;
 
@@ -40,6 +44,8 @@ pub struct TestApp {
     pub io: Io,
     pub http: reqwest::Client,
     pub stores: TestStores,
+    /// This instance's tournament scheduler; tests tick it by hand (its loop is off).
+    pub scheduler: Scheduler,
 }
 
 pub async fn spawn_app(countdown: Duration) -> TestApp {
@@ -56,7 +62,7 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
         .expect("battle service starts");
     let url = format!("http://127.0.0.1:{}", app.port());
     let ops_url = format!("http://127.0.0.1:{}", app.ops_port());
-    let (state, io) = (app.state(), app.io());
+    let (state, io, scheduler) = (app.state(), app.io(), app.scheduler());
     tokio::spawn(app.run_until_stopped());
     TestApp {
         url,
@@ -65,6 +71,7 @@ pub async fn spawn_app_with(countdown: Duration, configure: impl FnOnce(&mut Set
         io,
         http: reqwest::Client::new(),
         stores,
+        scheduler,
     }
 }
 
@@ -90,6 +97,23 @@ pub async fn spawn_instance_with(
     state
 }
 
+/// Another instance on the same stores as `app`, as [`spawn_instance_with`]; returns its
+/// tournament scheduler (whose loop runs only if `configure` turns it on).
+pub async fn spawn_scheduler_with(
+    app: &TestApp,
+    countdown: Duration,
+    configure: impl FnOnce(&mut Settings),
+) -> Scheduler {
+    let mut settings = test_settings(&app.stores, countdown);
+    configure(&mut settings);
+    let instance = Application::build(settings)
+        .await
+        .expect("battle service starts");
+    let scheduler = instance.scheduler();
+    tokio::spawn(instance.run_until_stopped());
+    scheduler
+}
+
 fn test_settings(stores: &TestStores, countdown: Duration) -> Settings {
     let mut settings = Settings {
         stores: stores.store_settings(),
@@ -112,6 +136,8 @@ fn test_settings(stores: &TestStores, countdown: Duration) -> Settings {
     settings.accounts.handle_rate = joust_battle::settings::Rate::OFF;
     settings.accounts.argon2_memory_kib = 1024;
     settings.accounts.argon2_iterations = 1;
+    // Tournament tests tick the scheduler themselves.
+    settings.tournaments.scheduler = false;
     settings
 }
 

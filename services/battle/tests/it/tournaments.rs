@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::{TestApp, spawn_app};
 
 /// A registered account with `role` and `rating`, inserted directly.
-async fn account(app: &TestApp, name: &str, role: &str, rating: i32) -> Player {
+pub(crate) async fn account(app: &TestApp, name: &str, role: &str, rating: i32) -> Player {
     let player = Player {
         id: Uuid::new_v4(),
         name: name.to_owned(),
@@ -35,7 +35,7 @@ async fn account(app: &TestApp, name: &str, role: &str, rating: i32) -> Player {
     player
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: reqwest::Method,
     path: &str,
@@ -54,15 +54,20 @@ async fn call(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn post(app: &TestApp, path: &str, p: Option<&Player>, body: Value) -> (u16, Value) {
+pub(crate) async fn post(
+    app: &TestApp,
+    path: &str,
+    p: Option<&Player>,
+    body: Value,
+) -> (u16, Value) {
     call(app, reqwest::Method::POST, path, p, Some(body)).await
 }
 
-async fn get(app: &TestApp, path: &str) -> (u16, Value) {
+pub(crate) async fn get(app: &TestApp, path: &str) -> (u16, Value) {
     call(app, reqwest::Method::GET, path, None, None).await
 }
 
-async fn a_problem(app: &TestApp) -> Uuid {
+pub(crate) async fn a_problem(app: &TestApp) -> Uuid {
     sqlx::query_scalar("SELECT id FROM problems LIMIT 1")
         .fetch_one(&app.state.pool)
         .await

@@ -33,6 +33,8 @@ text_enum! {
         Resigned => "resigned",
         /// The reconnect grace period ran out.
         Disconnected => "disconnected",
+        /// A tournament battle's player did not show up within the no-show grace period.
+        NoShow => "no_show",
     }
 }
 
@@ -41,6 +43,8 @@ text_enum! {
     pub enum DrawReason {
         /// `ends_at` passed with nobody accepted.
         Time => "time",
+        /// Neither player of a tournament battle showed up within the no-show grace period.
+        NoShow => "no_show",
     }
 }
 

@@ -1,11 +1,13 @@
 //! The one place where a battle ends.
 //!
 //! Every ending (an accepted submission, a resignation, a player who did not come back, time
-//! running out, and the no-show and tournament endings to come) goes through
-//! [`finish_battle`], inside the caller's transaction. It is the hook where anything that must
-//! happen exactly once per finished battle attaches: the rating update (`rating::apply`) and
-//! bracket advancement belong here, in the same transaction, so they commit with the ending or
-//! not at all.
+//! running out, a tournament no-show) goes through [`finish_battle`], inside the caller's
+//! transaction. It is the hook where anything that must happen exactly once per finished
+//! battle attaches, in the same transaction, so it commits with the ending or not at all: the
+//! rating update (`rating::apply`), and the result of a tournament match, put in the
+//! `tournament_results` outbox for the battle service to apply to the bracket (see
+//! `docs/tournaments.md`: the judge ends battles too, and the bracket lives in the battle
+//! service).
 
 use serde::Serialize;
 use sqlx::PgConnection;
@@ -154,6 +156,17 @@ pub async fn finish_battle(
     .await?;
     // Every ending is rated, in this transaction: once, with the ending, or not at all.
     let ratings = rating::apply(conn, battle_id, players, winner).await?;
+    // A tournament match's battle leaves its result for the bracket, once (the battle ends once).
+    sqlx::query!(
+        "INSERT INTO tournament_results (battle_id, tournament_id, match_id, winner_id, reason)
+         SELECT battle_id, tournament_id, match_id, $2, $3
+         FROM tournament_matches WHERE battle_id = $1",
+        battle_id,
+        winner,
+        ending.reason(),
+    )
+    .execute(&mut *conn)
+    .await?;
     let (submission_id, loser_id, reason) = match ending {
         Ending::Accepted { submission_id, .. } | Ending::BestScore { submission_id, .. } => {
             (Some(submission_id), None, None)
