@@ -9,16 +9,9 @@
 # Usage: import.sh <release binary dir>
 set -euo pipefail
 bin="$1"
-work="$(mktemp -d)"
 db="joust_bench_problems_$$"
-admin="postgres://postgres@127.0.0.1:5432/postgres"
-executor_pid=""
-cleanup() {
-    [ -n "$executor_pid" ] && kill "$executor_pid" 2>/dev/null || true
-    psql "$admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=../tests/scratch-stack.sh
+source "$(dirname "$0")/../tests/scratch-stack.sh"
 
 pkg="$work/benchsum"
 python3 - "$pkg" <<'PY'
@@ -63,17 +56,6 @@ write("submissions/time_limit_exceeded/spin.py", "while True:\n    pass\n")
 write("submissions/time_limit_exceeded/spin.c", "int main(void) { volatile long i = 0; for (;;) i++; }\n")
 PY
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export JOUST_DEV_MODE=true JOUST_EXECUTOR_PORT="$port" JOUST_EXECUTOR_URL="http://127.0.0.1:$port"
-export JOUST_LOG_FORMAT=json RUST_LOG=warn
-"$bin/joust-executor" >"$work/executor.log" 2>&1 &
-executor_pid=$!
-for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    sleep 0.2
-done
-psql "$admin" -qc "CREATE DATABASE $db" >/dev/null
-export JOUST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 # Runs a command RUNS times; prints the median and the spread (fastest, slowest) of its wall time.

@@ -12,28 +12,9 @@
 set -euo pipefail
 bin="$1" expectations="$2"
 shift 2
-work="$(mktemp -d)"
 db="joust_test_import_$$"
-admin="postgres://postgres@127.0.0.1:5432/postgres"
-executor_pid=""
-cleanup() {
-    [ -n "$executor_pid" ] && kill "$executor_pid" 2>/dev/null || true
-    psql "$admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export JOUST_DEV_MODE=true JOUST_EXECUTOR_PORT="$port" JOUST_EXECUTOR_URL="http://127.0.0.1:$port"
-export JOUST_LOG_FORMAT=json RUST_LOG=warn
-"$bin/joust-executor" >"$work/executor.log" 2>&1 &
-executor_pid=$!
-for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-    sleep 0.2
-done
-psql "$admin" -qc "CREATE DATABASE $db" >/dev/null
-export JOUST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
+# shellcheck source=scratch-stack.sh
+source "$(dirname "$0")/scratch-stack.sh"
 # The schema once, before parallel imports.
 "$bin/joust-problems" list >/dev/null
 

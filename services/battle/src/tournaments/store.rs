@@ -2,7 +2,7 @@
 //! transitions before the bracket exists, and who may manage a tournament. The bracket itself
 //! is in `bracket.rs`.
 
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use super::{
@@ -224,6 +224,22 @@ pub async fn transition(
     Ok(tournament)
 }
 
+/// Commits a registration change that had to touch exactly one row, answering with the
+/// tournament after it; `refusal` when it touched none (and nothing is committed).
+async fn commit_one_row(
+    mut tx: Transaction<'_, Postgres>,
+    id: Uuid,
+    rows: u64,
+    refusal: TournamentError,
+) -> Result<Tournament, ApiError> {
+    if rows == 0 {
+        return Err(refusal.into());
+    }
+    let tournament = fetch(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(tournament)
+}
+
 /// Registers a player (a registered account, not a guest) while registration is open.
 pub async fn register(pool: &PgPool, id: Uuid, user: Uuid) -> Result<Tournament, ApiError> {
     let mut tx = pool.begin().await?;
@@ -249,12 +265,13 @@ pub async fn register(pool: &PgPool, id: Uuid, user: Uuid) -> Result<Tournament,
     )
     .execute(&mut *tx)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(TournamentError::AlreadyEntered.into());
-    }
-    let tournament = fetch(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(tournament)
+    commit_one_row(
+        tx,
+        id,
+        inserted.rows_affected(),
+        TournamentError::AlreadyEntered,
+    )
+    .await
 }
 
 /// Withdraws a player's registration, until the tournament starts.
@@ -274,12 +291,7 @@ pub async fn unregister(pool: &PgPool, id: Uuid, user: Uuid) -> Result<Tournamen
     )
     .execute(&mut *tx)
     .await?;
-    if deleted.rows_affected() == 0 {
-        return Err(TournamentError::NotEntered.into());
-    }
-    let tournament = fetch(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(tournament)
+    commit_one_row(tx, id, deleted.rows_affected(), TournamentError::NotEntered).await
 }
 
 /// Checks a registered player in during the check-in window; checking in twice is harmless.
@@ -294,12 +306,7 @@ pub async fn check_in(pool: &PgPool, id: Uuid, user: Uuid) -> Result<Tournament,
     )
     .execute(&mut *tx)
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(TournamentError::NotEntered.into());
-    }
-    let tournament = fetch(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(tournament)
+    commit_one_row(tx, id, updated.rows_affected(), TournamentError::NotEntered).await
 }
 
 /// The registered players, seeds first once started.

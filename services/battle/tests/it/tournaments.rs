@@ -74,6 +74,73 @@ pub(crate) async fn a_problem(app: &TestApp) -> Uuid {
         .unwrap()
 }
 
+/// The routes of one tournament, by their path below `/api/tournaments/{id}`.
+struct Routes<'a> {
+    app: &'a TestApp,
+    base: String,
+}
+
+impl<'a> Routes<'a> {
+    fn of(app: &'a TestApp, id: impl std::fmt::Display) -> Self {
+        let at = Routes::of(&app, &id);
+        Self { app, base }
+    }
+
+    /// The routes of a tournament from the body that describes it.
+    fn created(app: &'a TestApp, tournament: &Value) -> Self {
+        Self::of(app, tournament["id"].as_str().unwrap())
+    }
+
+    fn id(&self) -> Uuid {
+        Uuid::parse_str(&self.base["/api/tournaments/".len()..]).unwrap()
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        below: &str,
+        who: Option<&Player>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        call(
+            self.app,
+            method,
+            &format!("{}{below}", self.base),
+            who,
+            body,
+        )
+        .await
+    }
+
+    async fn post(&self, below: &str, who: &Player, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, below, Some(who), Some(body))
+            .await
+    }
+
+    async fn put(&self, below: &str, who: &Player, body: Value) -> (u16, Value) {
+        self.send(reqwest::Method::PUT, below, Some(who), Some(body))
+            .await
+    }
+
+    async fn delete(&self, below: &str, who: &Player) -> (u16, Value) {
+        self.send(reqwest::Method::DELETE, below, Some(who), None)
+            .await
+    }
+
+    async fn get(&self, below: &str) -> (u16, Value) {
+        self.send(reqwest::Method::GET, below, None, None).await
+    }
+}
+
+/// An answer's status and its error code, if it is a refusal.
+fn code((status, body): (u16, Value)) -> (u16, Option<String>) {
+    (status, body["error"]["code"].as_str().map(str::to_owned))
+}
+
+fn refused(status: u16, code: &str) -> (u16, Option<String>) {
+    (status, Some(code.to_owned()))
+}
+
 fn settings(problem: Uuid, format: &str) -> Value {
     json!({
         "name": "Winter cup",
@@ -86,7 +153,11 @@ fn settings(problem: Uuid, format: &str) -> Value {
 }
 
 /// A tournament created by `organizer` with `players` registered and checked in; not started.
-async fn ready_to_start(app: &TestApp, organizer: &Player, players: &[Player]) -> String {
+async fn ready_to_start<'a>(
+    app: &'a TestApp,
+    organizer: &Player,
+    players: &[Player],
+) -> Routes<'a> {
     let problem = a_problem(app).await;
     let (status, t) = post(
         app,
@@ -96,36 +167,26 @@ async fn ready_to_start(app: &TestApp, organizer: &Player, players: &[Player]) -
     )
     .await;
     assert_eq!(status, 201, "{t}");
-    let base = format!("/api/tournaments/{}", t["id"].as_str().unwrap());
-    let (status, t) = post(
-        app,
-        &format!("{base}/open-registration"),
-        Some(organizer),
-        json!(null),
-    )
-    .await;
+    let at = Routes::created(app, &t);
+    let (status, t) = at.post("/open-registration", organizer, json!(null)).await;
     assert_eq!(
         (status, t["state"].as_str()),
         (200, Some("registration")),
         "{t}"
     );
     for p in players {
-        let (status, body) = post(app, &format!("{base}/registration"), Some(p), json!(null)).await;
+        let (status, body) = at.post("/registration", p, json!(null)).await;
         assert_eq!(status, 200, "{body}");
     }
-    let (status, _) = post(
-        app,
-        &format!("{base}/open-check-in"),
-        Some(organizer),
-        json!(null),
-    )
-    .await;
-    assert_eq!(status, 200);
+    assert_eq!(
+        at.post("/open-check-in", organizer, json!(null)).await.0,
+        200
+    );
     for p in players {
-        let (status, body) = post(app, &format!("{base}/check-in"), Some(p), json!(null)).await;
+        let (status, body) = at.post("/check-in", p, json!(null)).await;
         assert_eq!(status, 200, "{body}");
     }
-    base
+    at
 }
 
 async fn players(app: &TestApp, n: usize) -> Vec<Player> {
@@ -141,8 +202,8 @@ async fn eight_players_play_a_bracket_to_a_champion() {
     let app = spawn_app(Duration::from_secs(1)).await;
     let organizer = account(&app, "organizer", "organizer", 1200).await;
     let field = players(&app, 8).await;
-    let base = ready_to_start(&app, &organizer, &field).await;
-    let (status, t) = post(&app, &format!("{base}/start"), Some(&organizer), json!({})).await;
+    let at = ready_to_start(&app, &organizer, &field).await;
+    let (status, t) = at.post("/start", &organizer, json!({})).await;
     assert_eq!((status, t["state"].as_str()), (200, Some("running")), "{t}");
     assert_eq!(t["checked_in"], 8);
 
@@ -161,14 +222,14 @@ async fn eight_players_play_a_bracket_to_a_champion() {
     let model = |stage: &Stage| {
         serde_json::to_value(export::to_brackets_model(stage, 0, "Winter cup")).unwrap()
     };
-    let (status, bracket) = get(&app, &format!("{base}/bracket")).await;
+    let (status, bracket) = at.get("/bracket").await;
     assert_eq!(status, 200);
     assert_eq!(bracket, model(&expected));
 
     // The first side wins every ready match until the tournament finishes.
     let mut reported = 0;
     loop {
-        let (_, detail) = get(&app, &base).await;
+        let (_, detail) = at.get("").await;
         if detail["state"] == "finished" {
             break;
         }
@@ -184,13 +245,13 @@ async fn eight_players_play_a_bracket_to_a_champion() {
             "a running tournament has a ready match: {detail}"
         );
         for id in ready {
-            let (status, body) = post(
-                &app,
-                &format!("{base}/matches/{id}/result"),
-                Some(&organizer),
-                json!({"outcome": "first"}),
-            )
-            .await;
+            let (status, body) = at
+                .post(
+                    "/matches/{id}/result",
+                    &organizer,
+                    json!({"outcome": "first"}),
+                )
+                .await;
             assert_eq!(status, 200, "{body}");
             expected
                 .record(MatchId(id as u32), Outcome::Winner(Side::First))
@@ -199,11 +260,11 @@ async fn eight_players_play_a_bracket_to_a_champion() {
         }
     }
     assert_eq!(reported, 7);
-    let (_, bracket) = get(&app, &format!("{base}/bracket")).await;
+    let (_, bracket) = at.get("/bracket").await;
     assert_eq!(bracket, model(&expected));
 
     // The top seed (the highest rating) is the champion; the final's loser is second.
-    let (status, standings) = get(&app, &format!("{base}/standings")).await;
+    let (status, standings) = at.get("/standings").await;
     assert_eq!(status, 200);
     assert_eq!(standings[0]["rank"], 1);
     assert_eq!(standings[0]["user_id"], field[7].id.to_string());
@@ -211,7 +272,7 @@ async fn eight_players_play_a_bracket_to_a_champion() {
     assert_eq!(standings.as_array().unwrap().len(), 8);
 
     // The command line reads the same bracket.
-    let id = Uuid::parse_str(&base["/api/tournaments/".len()..]).unwrap();
+    let id = at.id();
     let printed = cli::run(&app.state.pool, TournamentCommand::Export(id))
         .await
         .unwrap();
@@ -255,14 +316,9 @@ async fn the_command_line_runs_a_tournament_as_the_operator() {
     cli::run(&app.state.pool, run(&["open", &id]))
         .await
         .unwrap();
-    let base = format!("/api/tournaments/{id}");
+    let at = Routes::of(&app, &id);
     for p in &field {
-        assert_eq!(
-            post(&app, &format!("{base}/registration"), Some(p), json!(null))
-                .await
-                .0,
-            200
-        );
+        assert_eq!(at.post("/registration", p, json!(null)).await.0, 200);
     }
     // Starting needs the check-in window.
     let refused = cli::run(&app.state.pool, run(&["start", &id]))
@@ -276,12 +332,7 @@ async fn the_command_line_runs_a_tournament_as_the_operator() {
         .await
         .unwrap();
     for p in &field {
-        assert_eq!(
-            post(&app, &format!("{base}/check-in"), Some(p), json!(null))
-                .await
-                .0,
-            200
-        );
+        assert_eq!(at.post("/check-in", p, json!(null)).await.0, 200);
     }
     let order: Vec<String> = field.iter().map(|p| p.id.to_string()).collect();
     let mut args = vec!["start", id.as_str(), "manual"];
@@ -306,117 +357,78 @@ async fn organizers_correct_a_running_bracket() {
     let app = spawn_app(Duration::from_secs(1)).await;
     let organizer = account(&app, "organizer", "organizer", 1200).await;
     let field = players(&app, 4).await;
-    let base = ready_to_start(&app, &organizer, &field).await;
-    assert_eq!(
-        post(&app, &format!("{base}/start"), Some(&organizer), json!({}))
-            .await
-            .0,
-        200
-    );
+    let at = ready_to_start(&app, &organizer, &field).await;
+    assert_eq!(at.post("/start", &organizer, json!({})).await.0, 200);
     // Match 0: seeds 1 and 4; match 1: seeds 2 and 3.
-    let result = |m: u32| format!("{base}/matches/{m}/result");
-    let (status, _) = post(
-        &app,
-        &result(0),
-        Some(&organizer),
-        json!({"outcome": "first"}),
-    )
-    .await;
+    let result = |m: u32| format!("/matches/{m}/result");
+    let (status, _) = at
+        .post(&result(0), &organizer, json!({"outcome": "first"}))
+        .await;
     assert_eq!(status, 200);
-    let (status, body) = post(
-        &app,
-        &result(0),
-        Some(&organizer),
-        json!({"outcome": "first"}),
-    )
-    .await;
+    let (status, body) = at
+        .post(&result(0), &organizer, json!({"outcome": "first"}))
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("MATCH_ALREADY_DECIDED"))
     );
-    let (status, body) = call(
-        &app,
-        reqwest::Method::PUT,
-        &result(0),
-        Some(&organizer),
-        Some(json!({"outcome": "second"})),
-    )
-    .await;
+    let (status, body) = at
+        .put(&result(0), &organizer, json!({"outcome": "second"}))
+        .await;
     assert_eq!(status, 200, "{body}");
-    let (_, detail) = get(&app, &base).await;
+    let (_, detail) = at.get("").await;
     assert_eq!(detail["matches"][0]["outcome"], "second");
     assert_eq!(detail["matches"][2]["players"][0], field[0].id.to_string());
 
     // A match not yet played moves; a decided one does not.
     // Whole seconds: the database keeps microseconds.
-    let at = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() + 5 * 3600, 0)
+    let when = chrono::DateTime::from_timestamp(chrono::Utc::now().timestamp() + 5 * 3600, 0)
         .unwrap()
         .to_rfc3339();
-    let schedule = |m: u32| format!("{base}/matches/{m}/schedule");
-    let (status, body) = call(
-        &app,
-        reqwest::Method::PUT,
-        &schedule(1),
-        Some(&organizer),
-        Some(json!({"scheduled_at": at})),
-    )
-    .await;
+    let schedule = |m: u32| format!("/matches/{m}/schedule");
+    let (status, body) = at
+        .put(&schedule(1), &organizer, json!({"scheduled_at": when}))
+        .await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         chrono::DateTime::parse_from_rfc3339(body["scheduled_at"].as_str().unwrap()).unwrap(),
-        chrono::DateTime::parse_from_rfc3339(&at).unwrap()
+        chrono::DateTime::parse_from_rfc3339(&when).unwrap()
     );
-    let (status, body) = call(
-        &app,
-        reqwest::Method::PUT,
-        &schedule(0),
-        Some(&organizer),
-        Some(json!({"scheduled_at": at})),
-    )
-    .await;
+    let (status, body) = at
+        .put(&schedule(0), &organizer, json!({"scheduled_at": when}))
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("MATCH_STARTED"))
     );
 
     // A disqualified player forfeits their ready match, once.
-    let dq = format!("{base}/disqualify");
-    let (status, _) = post(&app, &dq, Some(&organizer), json!({"user_id": field[2].id})).await;
+    let (status, _) = at
+        .post("/disqualify", &organizer, json!({"user_id": field[2].id}))
+        .await;
     assert_eq!(status, 200);
-    let (_, detail) = get(&app, &base).await;
+    let (_, detail) = at.get("").await;
     let forfeit = detail["matches"][1]["outcome"].as_str().unwrap();
     assert!(forfeit.ends_with("(forfeit)"), "{forfeit}");
-    let (status, body) = post(&app, &dq, Some(&organizer), json!({"user_id": field[2].id})).await;
+    let (status, body) = at
+        .post("/disqualify", &organizer, json!({"user_id": field[2].id}))
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("ALREADY_DISQUALIFIED"))
     );
     // The overridden match fed the final, which is ready now: match 0 is locked in.
-    let (status, body) = call(
-        &app,
-        reqwest::Method::PUT,
-        &result(0),
-        Some(&organizer),
-        Some(json!({"outcome": "first"})),
-    )
-    .await;
+    let (status, body) = at
+        .put(&result(0), &organizer, json!({"outcome": "first"}))
+        .await;
     assert_eq!(status, 200, "{body}");
-    let (status, _) = post(
-        &app,
-        &result(2),
-        Some(&organizer),
-        json!({"outcome": "first"}),
-    )
-    .await;
+    let (status, _) = at
+        .post(&result(2), &organizer, json!({"outcome": "first"}))
+        .await;
     assert_eq!(status, 200);
-    let (status, body) = call(
-        &app,
-        reqwest::Method::PUT,
-        &result(0),
-        Some(&organizer),
-        Some(json!({"outcome": "second"})),
-    )
-    .await;
+    let (status, body) = at
+        .put(&result(0), &organizer, json!({"outcome": "second"}))
+        .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("TOURNAMENT_STATE"))
@@ -432,119 +444,49 @@ async fn tournament_actions_need_the_right_account() {
     let learner = account(&app, "learner", "learner", 1200).await;
     let problem = a_problem(&app).await;
     let body = settings(problem, "single_elimination");
-    let code = |r: (u16, Value)| (r.0, r.1["error"]["code"].as_str().map(str::to_owned));
     assert_eq!(
         code(post(&app, "/api/tournaments", None, body.clone()).await),
-        (401, Some("UNAUTHORIZED".into()))
+        refused(401, "UNAUTHORIZED")
     );
     assert_eq!(
         code(post(&app, "/api/tournaments", Some(&learner), body.clone()).await),
-        (403, Some("FORBIDDEN".into()))
+        refused(403, "FORBIDDEN")
     );
     let (status, t) = post(&app, "/api/tournaments", Some(&organizer), body).await;
     assert_eq!(status, 201);
-    let base = format!("/api/tournaments/{}", t["id"].as_str().unwrap());
+    let at = Routes::created(&app, &t);
     // Only its organizer or an admin manages it.
     for who in [&rival, &learner] {
         assert_eq!(
-            code(
-                post(
-                    &app,
-                    &format!("{base}/open-registration"),
-                    Some(who),
-                    json!(null)
-                )
-                .await
-            )
-            .0,
+            code(at.post("/open-registration", who, json!(null)).await).0,
             403
         );
     }
     assert_eq!(
-        post(
-            &app,
-            &format!("{base}/open-registration"),
-            Some(&admin),
-            json!(null)
-        )
-        .await
-        .0,
+        at.post("/open-registration", &admin, json!(null)).await.0,
         200
     );
     // Guests cannot enter.
     let guest = app.guest("wanderer").await;
     assert_eq!(
-        code(
-            post(
-                &app,
-                &format!("{base}/registration"),
-                Some(&guest),
-                json!(null)
-            )
-            .await
-        ),
-        (403, Some("GUEST_NOT_ALLOWED".into()))
+        code(at.post("/registration", &guest, json!(null)).await),
+        refused(403, "GUEST_NOT_ALLOWED")
     );
+    assert_eq!(at.post("/registration", &learner, json!(null)).await.0, 200);
+    assert_eq!(at.post("/registration", &rival, json!(null)).await.0, 200);
     assert_eq!(
-        post(
-            &app,
-            &format!("{base}/registration"),
-            Some(&learner),
-            json!(null)
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        post(
-            &app,
-            &format!("{base}/registration"),
-            Some(&rival),
-            json!(null)
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        post(
-            &app,
-            &format!("{base}/open-check-in"),
-            Some(&organizer),
-            json!(null)
-        )
-        .await
-        .0,
+        at.post("/open-check-in", &organizer, json!(null)).await.0,
         200
     );
     for p in [&learner, &rival] {
-        assert_eq!(
-            post(&app, &format!("{base}/check-in"), Some(p), json!(null))
-                .await
-                .0,
-            200
-        );
+        assert_eq!(at.post("/check-in", p, json!(null)).await.0, 200);
     }
-    assert_eq!(
-        code(post(&app, &format!("{base}/start"), Some(&rival), json!({})).await).0,
-        403
-    );
-    assert_eq!(
-        post(&app, &format!("{base}/start"), Some(&organizer), json!({}))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(at.post("/start", &rival, json!({})).await.0, 403);
+    assert_eq!(at.post("/start", &organizer, json!({})).await.0, 200);
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/matches/0/result"),
-                Some(&learner),
-                json!({"outcome": "first"})
-            )
-            .await
+            at.post("/matches/0/result", &learner, json!({"outcome": "first"}))
+                .await
         )
         .0,
         403
@@ -556,48 +498,35 @@ async fn malformed_oversized_and_unknown_requests_are_refused() {
     let app = spawn_app(Duration::from_secs(1)).await;
     let organizer = account(&app, "organizer", "organizer", 1200).await;
     let problem = a_problem(&app).await;
-    let code = |r: (u16, Value)| (r.0, r.1["error"]["code"].as_str().map(str::to_owned));
     let create = |body: Value| post(&app, "/api/tournaments", Some(&organizer), body);
     assert_eq!(
         code(create(json!({"name": "x"})).await),
-        (422, Some("INVALID_BODY".into()))
+        refused(422, "INVALID_BODY")
     );
     let mut extra = settings(problem, "swiss");
     extra["owner"] = json!("me");
     assert_eq!(code(create(extra).await).0, 422);
     let mut bad = settings(problem, "swiss");
     bad["battle_secs"] = json!(1);
-    assert_eq!(
-        code(create(bad).await),
-        (422, Some("INVALID_PAYLOAD".into()))
-    );
+    assert_eq!(code(create(bad).await), refused(422, "INVALID_PAYLOAD"));
     let mut crowded = settings(problem, "round_robin");
     crowded["max_participants"] = json!(65);
-    assert_eq!(
-        code(create(crowded).await),
-        (422, Some("INVALID_PAYLOAD".into()))
-    );
+    assert_eq!(code(create(crowded).await), refused(422, "INVALID_PAYLOAD"));
     let mut bad = settings(problem, "swiss");
     bad["format"] = json!("knockout");
-    assert_eq!(code(create(bad).await), (422, Some("INVALID_BODY".into())));
+    assert_eq!(code(create(bad).await), refused(422, "INVALID_BODY"));
     let mut bad = settings(problem, "swiss");
     bad["name"] = json!("   ");
-    assert_eq!(
-        code(create(bad).await),
-        (422, Some("INVALID_PAYLOAD".into()))
-    );
+    assert_eq!(code(create(bad).await), refused(422, "INVALID_PAYLOAD"));
     let mut unknown = settings(problem, "swiss");
     unknown["problem_pool"] = json!([Uuid::new_v4()]);
     assert_eq!(
         code(create(unknown).await),
-        (404, Some("PROBLEM_NOT_FOUND".into()))
+        refused(404, "PROBLEM_NOT_FOUND")
     );
     let mut huge = settings(problem, "swiss");
     huge["name"] = json!("x".repeat(300 * 1024));
-    assert_eq!(
-        code(create(huge).await),
-        (413, Some("BODY_TOO_LARGE".into()))
-    );
+    assert_eq!(code(create(huge).await), refused(413, "BODY_TOO_LARGE"));
     let response = app
         .http
         .post(format!("{}/api/tournaments", app.url))
@@ -609,49 +538,35 @@ async fn malformed_oversized_and_unknown_requests_are_refused() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 400);
 
-    let missing = format!("/api/tournaments/{}", Uuid::new_v4());
+    let missing = Routes::of(&app, Uuid::new_v4());
     assert_eq!(
-        code(get(&app, &missing).await),
-        (404, Some("TOURNAMENT_NOT_FOUND".into()))
+        code(missing.get("").await),
+        refused(404, "TOURNAMENT_NOT_FOUND")
     );
     assert_eq!(
         code(get(&app, "/api/tournaments/nope/bracket").await),
-        (422, Some("INVALID_PAYLOAD".into()))
+        refused(422, "INVALID_PAYLOAD")
     );
     assert_eq!(
-        code(
-            post(
-                &app,
-                &format!("{missing}/start"),
-                Some(&organizer),
-                json!({})
-            )
-            .await
-        ),
-        (404, Some("TOURNAMENT_NOT_FOUND".into()))
+        code(missing.post("/start", &organizer, json!({})).await),
+        refused(404, "TOURNAMENT_NOT_FOUND")
     );
 
     let field = players(&app, 2).await;
-    let base = ready_to_start(&app, &organizer, &field).await;
+    let at = ready_to_start(&app, &organizer, &field).await;
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/start"),
-                Some(&organizer),
-                json!({"seeding": "manual"})
-            )
-            .await
+            at.post("/start", &organizer, json!({"seeding": "manual"}))
+                .await
         )
         .0,
         422
     );
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/start"),
-                Some(&organizer),
+            at.post(
+                "/start",
+                &organizer,
                 json!({"seeding": "manual", "order": [field[0].id]})
             )
             .await
@@ -659,60 +574,43 @@ async fn malformed_oversized_and_unknown_requests_are_refused() {
         .0,
         422
     );
-    assert_eq!(
-        post(&app, &format!("{base}/start"), Some(&organizer), json!({}))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(at.post("/start", &organizer, json!({})).await.0, 200);
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/matches/99/result"),
-                Some(&organizer),
+            at.post(
+                "/matches/99/result",
+                &organizer,
                 json!({"outcome": "first"})
             )
             .await
         ),
-        (404, Some("UNKNOWN_MATCH".into()))
+        refused(404, "UNKNOWN_MATCH")
     );
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/matches/x/result"),
-                Some(&organizer),
-                json!({"outcome": "first"})
-            )
-            .await
+            at.post("/matches/x/result", &organizer, json!({"outcome": "first"}))
+                .await
         )
         .0,
         422
     );
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/matches/0/result"),
-                Some(&organizer),
-                json!({"outcome": "draw"})
-            )
-            .await
+            at.post("/matches/0/result", &organizer, json!({"outcome": "draw"}))
+                .await
         ),
-        (422, Some("DRAW_NOT_ALLOWED".into()))
+        refused(422, "DRAW_NOT_ALLOWED")
     );
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/disqualify"),
-                Some(&organizer),
+            at.post(
+                "/disqualify",
+                &organizer,
                 json!({"user_id": Uuid::new_v4()})
             )
             .await
         ),
-        (404, Some("PARTICIPANT_NOT_FOUND".into()))
+        refused(404, "PARTICIPANT_NOT_FOUND")
     );
 }
 
@@ -721,8 +619,6 @@ async fn actions_out_of_turn_are_conflicts() {
     let app = spawn_app(Duration::from_secs(1)).await;
     let organizer = account(&app, "organizer", "organizer", 1200).await;
     let field = players(&app, 3).await;
-    let code = |r: (u16, Value)| (r.0, r.1["error"]["code"].as_str().map(str::to_owned));
-    let conflict = |c: &str| (409, Some(c.to_owned()));
     let problem = a_problem(&app).await;
     let (_, t) = post(
         &app,
@@ -731,185 +627,79 @@ async fn actions_out_of_turn_are_conflicts() {
         settings(problem, "single_elimination"),
     )
     .await;
-    let base = format!("/api/tournaments/{}", t["id"].as_str().unwrap());
+    let at = Routes::created(&app, &t);
     assert_eq!(
-        code(
-            post(
-                &app,
-                &format!("{base}/registration"),
-                Some(&field[0]),
-                json!(null)
-            )
-            .await
-        ),
-        conflict("TOURNAMENT_STATE")
+        code(at.post("/registration", &field[0], json!(null)).await),
+        refused(409, "TOURNAMENT_STATE")
     );
     assert_eq!(
-        code(post(&app, &format!("{base}/start"), Some(&organizer), json!({})).await),
-        conflict("TOURNAMENT_STATE")
+        code(at.post("/start", &organizer, json!({})).await),
+        refused(409, "TOURNAMENT_STATE")
     );
     assert_eq!(
-        code(get(&app, &format!("{base}/bracket")).await),
-        conflict("TOURNAMENT_STATE")
+        code(at.get("/bracket").await),
+        refused(409, "TOURNAMENT_STATE")
     );
     assert_eq!(
-        post(
-            &app,
-            &format!("{base}/open-registration"),
-            Some(&organizer),
-            json!(null)
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        code(
-            post(
-                &app,
-                &format!("{base}/open-registration"),
-                Some(&organizer),
-                json!(null)
-            )
-            .await
-        ),
-        conflict("TOURNAMENT_STATE")
-    );
-    for p in &field[..2] {
-        assert_eq!(
-            post(&app, &format!("{base}/registration"), Some(p), json!(null))
-                .await
-                .0,
-            200
-        );
-    }
-    assert_eq!(
-        code(
-            post(
-                &app,
-                &format!("{base}/registration"),
-                Some(&field[0]),
-                json!(null)
-            )
-            .await
-        ),
-        conflict("ALREADY_ENTERED")
-    );
-    assert_eq!(
-        code(
-            post(
-                &app,
-                &format!("{base}/check-in"),
-                Some(&field[0]),
-                json!(null)
-            )
-            .await
-        ),
-        conflict("TOURNAMENT_STATE")
-    );
-    assert_eq!(
-        post(
-            &app,
-            &format!("{base}/open-check-in"),
-            Some(&organizer),
-            json!(null)
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        code(
-            post(
-                &app,
-                &format!("{base}/check-in"),
-                Some(&field[2]),
-                json!(null)
-            )
-            .await
-        ),
-        conflict("NOT_ENTERED")
-    );
-    assert_eq!(
-        post(
-            &app,
-            &format!("{base}/check-in"),
-            Some(&field[0]),
-            json!(null)
-        )
-        .await
-        .0,
-        200
-    );
-    // One checked-in player is no bracket.
-    assert_eq!(
-        code(post(&app, &format!("{base}/start"), Some(&organizer), json!({})).await),
-        conflict("TOO_FEW_PARTICIPANTS")
-    );
-    assert_eq!(
-        post(
-            &app,
-            &format!("{base}/check-in"),
-            Some(&field[1]),
-            json!(null)
-        )
-        .await
-        .0,
-        200
-    );
-    assert_eq!(
-        post(&app, &format!("{base}/start"), Some(&organizer), json!({}))
+        at.post("/open-registration", &organizer, json!(null))
             .await
             .0,
         200
     );
     assert_eq!(
-        code(post(&app, &format!("{base}/start"), Some(&organizer), json!({})).await),
-        conflict("TOURNAMENT_STATE")
+        code(at.post("/open-registration", &organizer, json!(null)).await),
+        refused(409, "TOURNAMENT_STATE")
+    );
+    for p in &field[..2] {
+        assert_eq!(at.post("/registration", p, json!(null)).await.0, 200);
+    }
+    assert_eq!(
+        code(at.post("/registration", &field[0], json!(null)).await),
+        refused(409, "ALREADY_ENTERED")
+    );
+    assert_eq!(
+        code(at.post("/check-in", &field[0], json!(null)).await),
+        refused(409, "TOURNAMENT_STATE")
+    );
+    assert_eq!(
+        at.post("/open-check-in", &organizer, json!(null)).await.0,
+        200
+    );
+    assert_eq!(
+        code(at.post("/check-in", &field[2], json!(null)).await),
+        refused(409, "NOT_ENTERED")
+    );
+    assert_eq!(at.post("/check-in", &field[0], json!(null)).await.0, 200);
+    // One checked-in player is no bracket.
+    assert_eq!(
+        code(at.post("/start", &organizer, json!({})).await),
+        refused(409, "TOO_FEW_PARTICIPANTS")
+    );
+    assert_eq!(at.post("/check-in", &field[1], json!(null)).await.0, 200);
+    assert_eq!(at.post("/start", &organizer, json!({})).await.0, 200);
+    assert_eq!(
+        code(at.post("/start", &organizer, json!({})).await),
+        refused(409, "TOURNAMENT_STATE")
+    );
+    assert_eq!(
+        code(at.post("/registration", &field[2], json!(null)).await),
+        refused(409, "TOURNAMENT_STATE")
+    );
+    assert_eq!(
+        code(at.delete("/registration", &field[0]).await),
+        refused(409, "TOURNAMENT_STATE")
     );
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/registration"),
-                Some(&field[2]),
-                json!(null)
-            )
-            .await
+            at.put("/matches/0/result", &organizer, json!({"outcome": "first"}))
+                .await
         ),
-        conflict("TOURNAMENT_STATE")
+        refused(409, "NOTHING_TO_OVERRIDE")
     );
     assert_eq!(
-        code(
-            call(
-                &app,
-                reqwest::Method::DELETE,
-                &format!("{base}/registration"),
-                Some(&field[0]),
-                None
-            )
-            .await
-        ),
-        conflict("TOURNAMENT_STATE")
-    );
-    assert_eq!(
-        code(
-            call(
-                &app,
-                reqwest::Method::PUT,
-                &format!("{base}/matches/0/result"),
-                Some(&organizer),
-                Some(json!({"outcome": "first"}))
-            )
-            .await
-        ),
-        conflict("NOTHING_TO_OVERRIDE")
-    );
-    assert_eq!(
-        post(
-            &app,
-            &format!("{base}/matches/0/result"),
-            Some(&organizer),
+        at.post(
+            "/matches/0/result",
+            &organizer,
             json!({"outcome": "second"})
         )
         .await
@@ -919,17 +709,12 @@ async fn actions_out_of_turn_are_conflicts() {
     // The only match decided the tournament: reporting again finds it finished.
     assert_eq!(
         code(
-            post(
-                &app,
-                &format!("{base}/matches/0/result"),
-                Some(&organizer),
-                json!({"outcome": "first"})
-            )
-            .await
+            at.post("/matches/0/result", &organizer, json!({"outcome": "first"}))
+                .await
         ),
-        conflict("TOURNAMENT_STATE")
+        refused(409, "TOURNAMENT_STATE")
     );
-    let (_, standings) = get(&app, &format!("{base}/standings")).await;
+    let (_, standings) = at.get("/standings").await;
     // The higher rating was the first side; the second side won.
     assert_eq!(standings[0]["user_id"], field[0].id.to_string());
     assert!(
