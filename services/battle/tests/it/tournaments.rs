@@ -82,7 +82,7 @@ struct Routes<'a> {
 
 impl<'a> Routes<'a> {
     fn of(app: &'a TestApp, id: impl std::fmt::Display) -> Self {
-        let at = Routes::of(&app, &id);
+        let base = format!("/api/tournaments/{id}");
         Self { app, base }
     }
 
