@@ -247,7 +247,7 @@ async fn eight_players_play_a_bracket_to_a_champion() {
         for id in ready {
             let (status, body) = at
                 .post(
-                    "/matches/{id}/result",
+                    &format!("/matches/{id}/result"),
                     &organizer,
                     json!({"outcome": "first"}),
                 )
