@@ -66,7 +66,7 @@ async fn tournament(stores: &TestStores) -> anyhow::Result<Uuid> {
     let organizer = Uuid::new_v4();
     sqlx::query(
         "INSERT INTO users (id, name, role, password_hash, registered_at)
-         VALUES ($1, 'organizer', 'organizer', 'unused', now())",
+         VALUES ($1, 'org ' || left($1::text, 8), 'organizer', 'unused', now())",
     )
     .bind(organizer)
     .execute(pool)
@@ -90,7 +90,7 @@ async fn tournament(stores: &TestStores) -> anyhow::Result<Uuid> {
     sqlx::query(
         "WITH players AS (
              INSERT INTO users (id, name, rating, password_hash, registered_at)
-             SELECT gen_random_uuid(), 'bench' || n, 2000 - n, 'unused', now()
+             SELECT gen_random_uuid(), 'bench ' || n || ' ' || left($1::text, 8), 2000 - n, 'unused', now()
              FROM generate_series(1, $2) AS n RETURNING id)
          INSERT INTO tournament_registrations (tournament_id, user_id, checked_in)
          SELECT $1, id, true FROM players",
