@@ -3,7 +3,7 @@
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { BattleEvent } from "@/lib/battle";
-import { describeError } from "@/lib/errors";
+import { describeConnectError } from "@/lib/errors";
 import type { Session } from "@/lib/session";
 import { listen } from "@/lib/socket";
 import { useSocket } from "@/lib/useSocket";
@@ -27,7 +27,7 @@ function LobbyFor({ session }: { session: Session }) {
           if (e.type === "battle.created") router.push(`/battle/?id=${e.battle_id}`);
         },
         connect: () => setError(null),
-        connect_error: (e: Error) => setError(describeError(e)),
+        connect_error: (e: Error) => setError(describeConnectError(e.message)),
       }),
     [socket, router],
   );

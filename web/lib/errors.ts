@@ -70,3 +70,12 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return describe(error.message);
   return describe("");
 }
+
+/**
+ * The sentence for a Socket.IO `connect_error`: the server's refusals start with a code
+ * (`UNAUTHORIZED: …`, `RATE_LIMITED: …`); anything else is the network.
+ */
+export function describeConnectError(message: string): string {
+  const code = message.split(/[:\s]/, 1)[0];
+  return describe(code in SENTENCES ? code : "NETWORK");
+}

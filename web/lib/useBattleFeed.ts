@@ -3,7 +3,7 @@
 // after every reconnect, duplicates dropped, gaps filled), chat lines and opponent progress.
 import { useEffect, useState } from "react";
 import { type BattleEvent, type BattleView, EMPTY, fold } from "./battle";
-import { AppError, describe, describeError } from "./errors";
+import { AppError, describeConnectError, describeError } from "./errors";
 import { ask, listen } from "./socket";
 import { useSocket } from "./useSocket";
 
@@ -98,7 +98,7 @@ export function useBattleFeed(battleId: string, token: string, wanted: Role) {
       connect_error: (e: Error) => {
         // A refused handshake (bad token) is final; a network error is retried by the client.
         setConnection(socket.active ? "reconnecting" : "offline");
-        setError(describe(e.message));
+        setError(describeConnectError(e.message));
       },
       "battle:event": (e: BattleEvent) => {
         if (e.battle_id === battleId) accept([e]);

@@ -1,16 +1,44 @@
 "use client";
-// One socket per mounted page section, connected while it is on screen.
+// The player's socket, shared by the sections of a page and kept across client-side navigation
+// (lobby to battle room): closing it in between would tell the opponent we left the battle.
 import { useEffect, useState } from "react";
 import type { Socket } from "socket.io-client";
 import { connect } from "./socket";
 
+/** How long an unused socket stays open, for the next page to pick it up. */
+const LINGER_MS = 5_000;
+
+let shared: { token: string; socket: Socket; users: number; timer?: ReturnType<typeof setTimeout> } | null = null;
+
+function socketFor(token: string): Socket {
+  if (shared?.token !== token) {
+    shared?.socket.disconnect();
+    shared = { token, socket: connect(token), users: 0 };
+  }
+  return shared.socket;
+}
+
 export function useSocket(token: string): Socket {
-  // Created once per component: a new token remounts the component (callers key it).
-  const [socket] = useState(() => connect(token));
+  const [socket] = useState(() => socketFor(token));
   useEffect(() => {
+    const entry = shared?.socket === socket ? shared : null;
+    if (entry) {
+      entry.users += 1;
+      clearTimeout(entry.timer);
+    }
     socket.connect();
     return () => {
-      socket.disconnect();
+      if (!entry) {
+        socket.disconnect();
+        return;
+      }
+      entry.users -= 1;
+      if (entry.users === 0) {
+        entry.timer = setTimeout(() => {
+          socket.disconnect();
+          if (shared === entry) shared = null;
+        }, LINGER_MS);
+      }
     };
   }, [socket]);
   return socket;

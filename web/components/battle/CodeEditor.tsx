@@ -1,6 +1,8 @@
 "use client";
 // CodeMirror 6 with the language's highlighting. The draft is kept in localStorage per battle
 // and language, so a reload (or a dropped connection) never loses code.
+import { Prec } from "@codemirror/state";
+import { keymap } from "@codemirror/view";
 import CodeMirror from "@uiw/react-codemirror";
 import { useMemo } from "react";
 import { highlighting } from "@/lib/languages";
@@ -8,6 +10,10 @@ import { highlighting } from "@/lib/languages";
 export function draftKey(battleId: string, language: string) {
   return `joust.draft.${battleId}.${language}`;
 }
+
+// Ctrl/Cmd+Enter submits: the room handles it as the key event bubbles up; this binding only
+// keeps the editor's own Mod-Enter (insert a blank line) from changing the code as well.
+const SUBMIT_KEY = Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => true }]));
 
 export default function CodeEditor({
   value,
@@ -20,7 +26,7 @@ export default function CodeEditor({
   dark: boolean;
   onChange: (code: string) => void;
 }) {
-  const extensions = useMemo(() => [highlighting(language)], [language]);
+  const extensions = useMemo(() => [highlighting(language), SUBMIT_KEY], [language]);
   return (
     <div className="editor">
       <CodeMirror

@@ -31,6 +31,11 @@ function RoomFor({ session, battleId, wanted }: { session: Session; battleId: st
         </p>
       )}
       <ResultScreen view={view} me={session.userId} />
+      {playing && !view.result && (
+        <p className="muted">
+          Friends can watch at <a href={`/watch/?id=${battleId}`}>this spectator link</a>.
+        </p>
+      )}
       <section className="panel" aria-label="Progress">
         <Players view={view} progress={progress} me={session.userId} />
       </section>
