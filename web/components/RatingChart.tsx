@@ -5,7 +5,9 @@ const H = 200;
 const PAD = 30;
 
 /** The rating after each battle, as a line; a small hand-drawn SVG scales to any width. */
-export default function RatingChart({ points }: { points: RatingPoint[] }) {
+export default function RatingChart({ points: newestFirst }: { points: RatingPoint[] }) {
+  // The API lists the newest point first; the chart reads left to right, oldest first.
+  const points = [...newestFirst].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   if (points.length < 2) return <p className="muted">The chart appears after a rated battle.</p>;
   const ratings = points.map((p) => p.rating);
   const lo = Math.min(...ratings) - 20;

@@ -1,15 +1,10 @@
 "use client";
-// CodeMirror 6 with the language's highlighting. The draft is kept in localStorage per battle
-// and language, so a reload (or a dropped connection) never loses code.
+// CodeMirror 6 with the language's highlighting. The room keeps the draft (see `draft.ts`).
 import { Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import CodeMirror from "@uiw/react-codemirror";
 import { useMemo } from "react";
-import { highlighting } from "@/lib/languages";
-
-export function draftKey(battleId: string, language: string) {
-  return `joust.draft.${battleId}.${language}`;
-}
+import { highlighting } from "@/lib/highlighting";
 
 // Ctrl/Cmd+Enter submits: the room handles it as the key event bubbles up; this binding only
 // keeps the editor's own Mod-Enter (insert a blank line) from changing the code as well.

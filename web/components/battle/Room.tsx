@@ -1,6 +1,7 @@
 "use client";
 // The battle room, for a player or a spectator: both see the statement, the players' progress,
 // every verdict, the chat and the result; only a player has the editor.
+import dynamic from "next/dynamic";
 import { useSearchParams } from "next/navigation";
 import type { Session } from "@/lib/session";
 import { type Role, useBattleFeed } from "@/lib/useBattleFeed";
@@ -10,9 +11,15 @@ import Clock from "./Clock";
 import ConnectionBadge from "./ConnectionBadge";
 import Players from "./Players";
 import ResultScreen from "./ResultScreen";
-import Statement from "./Statement";
 import Submissions from "./Submissions";
 import Workbench from "./Workbench";
+
+// The statement renderer (Markdown, KaTeX) loads after the room's first paint: it is not needed
+// during the countdown, and it keeps the room's first load small.
+const Statement = dynamic(() => import("./Statement"), {
+  ssr: false,
+  loading: () => <p className="panel muted">Loading the statement…</p>,
+});
 
 function RoomFor({ session, battleId, wanted }: { session: Session; battleId: string; wanted: Role }) {
   const { view, connection, chat, progress, error, socket, role } = useBattleFeed(battleId, session.token, wanted);

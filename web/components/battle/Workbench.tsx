@@ -1,14 +1,21 @@
 "use client";
 // The player's side of the room: language, editor, practice runs and submitting
 // (Ctrl/Cmd+Enter). Run results and compiler output come back on the socket, to us only.
+import dynamic from "next/dynamic";
 import { useEffect, useRef, useState } from "react";
 import type { Socket } from "socket.io-client";
 import { describeError } from "@/lib/errors";
 import { LANGUAGES } from "@/lib/languages";
 import { ask } from "@/lib/socket";
 import { useDark } from "@/lib/useDark";
-import CodeEditor, { draftKey } from "./CodeEditor";
+import { draftKey } from "./draft";
 import RunResult, { type Run } from "./RunResult";
+
+// CodeMirror and its languages load after the room's first paint, to keep that load small.
+const CodeEditor = dynamic(() => import("./CodeEditor"), {
+  ssr: false,
+  loading: () => <p className="muted">Loading the editor…</p>,
+});
 
 const loadDraft = (battleId: string, language: string) => window.localStorage.getItem(draftKey(battleId, language)) ?? "";
 
