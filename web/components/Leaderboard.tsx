@@ -10,11 +10,11 @@ function Table({ session }: { session: Session }) {
   const [players, setPlayers] = useState<Standing[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    leaderboard(session.token).then(
+    leaderboard().then(
       (page) => setPlayers(page.players),
       (e) => setError(describeError(e)),
     );
-  }, [session.token]);
+  }, [session.userId]);
   if (error) return <p className="error">{error}</p>;
   if (!players) return <p className="muted">Loading…</p>;
   if (players.length === 0) return <p>Nobody has a rating yet: play a battle to be the first.</p>;

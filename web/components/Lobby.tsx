@@ -16,7 +16,7 @@ import Spectate from "./Spectate";
 function LobbyFor({ session }: { session: Session }) {
   const router = useRouter();
   const code = useSearchParams().get("challenge");
-  const socket = useSocket(session.token);
+  const socket = useSocket(session.userId);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(
@@ -50,5 +50,5 @@ function LobbyFor({ session }: { session: Session }) {
 }
 
 export default function Lobby() {
-  return <RequireSession>{(session) => <LobbyFor key={session.token} session={session} />}</RequireSession>;
+  return <RequireSession>{(session) => <LobbyFor key={session.userId} session={session} />}</RequireSession>;
 }

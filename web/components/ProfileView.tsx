@@ -11,8 +11,8 @@ function ProfileOf({ player, session }: { player: string; session: Session }) {
   const [data, setData] = useState<Profile | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    profile(player, session.token).then(setData, (e) => setError(describeError(e)));
-  }, [player, session.token]);
+    profile(player).then(setData, (e) => setError(describeError(e)));
+  }, [player, session.userId]);
   if (error) return <p className="error">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   const t = data.totals;

@@ -1,11 +1,13 @@
 // The HTTP API (served by the battle service on the same origin as the pages).
 import { AppError } from "./errors";
 import type { Session } from "./session";
+import { currentToken } from "./tokens";
 
-async function request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+/** A call to the API; `signedIn` ones carry the player's (refreshed when due) access token. */
+async function request<T>(method: string, path: string, body?: unknown, signedIn = false): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
-  if (token) headers.authorization = `Bearer ${token}`;
+  if (signedIn) headers.authorization = `Bearer ${await currentToken()}`;
   let res: Response;
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -53,8 +55,8 @@ export interface Standing {
   rated_battles: number;
 }
 
-export function leaderboard(token: string): Promise<{ players: Standing[] }> {
-  return request("GET", "/api/leaderboard?limit=100", undefined, token);
+export function leaderboard(): Promise<{ players: Standing[] }> {
+  return request("GET", "/api/leaderboard?limit=100", undefined, true);
 }
 
 export interface RatingPoint {
@@ -80,6 +82,6 @@ export interface Profile {
   recent_battles: RecentBattle[];
 }
 
-export function profile(player: string, token: string): Promise<Profile> {
-  return request("GET", `/api/players/${encodeURIComponent(player)}`, undefined, token);
+export function profile(player: string): Promise<Profile> {
+  return request("GET", `/api/players/${encodeURIComponent(player)}`, undefined, true);
 }

@@ -2,14 +2,23 @@
 // exponential backoff so that a restarted server is not hit by every client at once.
 import { io, type Socket } from "socket.io-client";
 import { AppError } from "./errors";
+import { currentToken } from "./tokens";
 
 type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
-/** A socket for this player, not yet connected (`useSocket` connects it while mounted). */
-export function connect(token: string): Socket {
+/**
+ * A socket for the signed-in player, not yet connected (`useSocket` connects it while mounted).
+ * The handshake asks for the token on every (re)connect, so a refreshed one is used.
+ */
+export function connect(): Socket {
   const socket = io({
     autoConnect: false,
-    auth: { token, protocol: 1 },
+    auth: (send) => {
+      currentToken().then(
+        (token) => send({ token, protocol: 1 }),
+        () => send({ token: "", protocol: 1 }), // refused as UNAUTHORIZED, shown in words
+      );
+    },
     reconnectionDelay: 500,
     randomizationFactor: 0.5,
     reconnectionDelayMax: 30_000,

@@ -31,14 +31,15 @@ interface ProgressMessage {
   total_tests: number | null;
 }
 
-export function useBattleFeed(battleId: string, token: string, wanted: Role) {
+/** The feed of `battleId` for the signed-in player `userId`, as a player or a spectator. */
+export function useBattleFeed(battleId: string, userId: string, wanted: Role) {
   const [view, setView] = useState<BattleView>(EMPTY);
   const [connection, setConnection] = useState<Connection>("connecting");
   const [chat, setChat] = useState<ChatLine[]>([]);
   const [progress, setProgress] = useState<Record<string, Progress>>({});
   const [error, setError] = useState<string | null>(null);
   const [role, setRole] = useState<Role>(wanted);
-  const socket = useSocket(token);
+  const socket = useSocket(userId);
 
   useEffect(() => {
     let seen = 0;

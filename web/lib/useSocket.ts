@@ -8,18 +8,19 @@ import { connect } from "./socket";
 /** How long an unused socket stays open, for the next page to pick it up. */
 const LINGER_MS = 5_000;
 
-let shared: { token: string; socket: Socket; users: number; timer?: ReturnType<typeof setTimeout> } | null = null;
+let shared: { userId: string; socket: Socket; users: number; timer?: ReturnType<typeof setTimeout> } | null = null;
 
-function socketFor(token: string): Socket {
-  if (shared?.token !== token) {
+function socketFor(userId: string): Socket {
+  if (shared?.userId !== userId) {
     shared?.socket.disconnect();
-    shared = { token, socket: connect(token), users: 0 };
+    shared = { userId, socket: connect(), users: 0 };
   }
   return shared.socket;
 }
 
-export function useSocket(token: string): Socket {
-  const [socket] = useState(() => socketFor(token));
+/** The socket of the player `userId` (the signed-in one). */
+export function useSocket(userId: string): Socket {
+  const [socket] = useState(() => socketFor(userId));
   useEffect(() => {
     const entry = shared?.socket === socket ? shared : null;
     if (entry) {

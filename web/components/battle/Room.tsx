@@ -22,7 +22,7 @@ const Statement = dynamic(() => import("./Statement"), {
 });
 
 function RoomFor({ session, battleId, wanted }: { session: Session; battleId: string; wanted: Role }) {
-  const { view, connection, chat, progress, error, socket, role } = useBattleFeed(battleId, session.token, wanted);
+  const { view, connection, chat, progress, error, socket, role } = useBattleFeed(battleId, session.userId, wanted);
   const playing = role === "play";
   const open = playing && view.problem !== null && view.result === null;
   return (
@@ -70,7 +70,7 @@ export default function Room({ wanted }: { wanted: Role }) {
   if (!battleId) return <p className="error">This link has no battle in it. Go back to the lobby.</p>;
   return (
     <RequireSession>
-      {(session) => <RoomFor key={`${battleId}:${wanted}:${session.token}`} session={session} battleId={battleId} wanted={wanted} />}
+      {(session) => <RoomFor key={`${battleId}:${wanted}:${session.userId}`} session={session} battleId={battleId} wanted={wanted} />}
     </RequireSession>
   );
 }
