@@ -1,7 +1,7 @@
 "use client";
 // CodeMirror 6 with the language's highlighting. The room keeps the draft (see `draft.ts`).
 import { Prec } from "@codemirror/state";
-import { keymap } from "@codemirror/view";
+import { EditorView, keymap } from "@codemirror/view";
 import CodeMirror from "@uiw/react-codemirror";
 import { useMemo } from "react";
 import { highlighting } from "@/lib/highlighting";
@@ -9,6 +9,8 @@ import { highlighting } from "@/lib/highlighting";
 // Ctrl/Cmd+Enter submits: the room handles it as the key event bubbles up; this binding only
 // keeps the editor's own Mod-Enter (insert a blank line) from changing the code as well.
 const SUBMIT_KEY = Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => true }]));
+// The editable area itself is what screen readers announce.
+const LABEL = EditorView.contentAttributes.of({ "aria-label": "Code editor" });
 
 export default function CodeEditor({
   value,
@@ -21,7 +23,7 @@ export default function CodeEditor({
   dark: boolean;
   onChange: (code: string) => void;
 }) {
-  const extensions = useMemo(() => [highlighting(language), SUBMIT_KEY], [language]);
+  const extensions = useMemo(() => [highlighting(language), SUBMIT_KEY, LABEL], [language]);
   return (
     <div className="editor">
       <CodeMirror
@@ -30,7 +32,6 @@ export default function CodeEditor({
         theme={dark ? "dark" : "light"}
         extensions={extensions}
         onChange={onChange}
-        aria-label="Code editor"
         basicSetup={{ tabSize: 4 }}
       />
     </div>
