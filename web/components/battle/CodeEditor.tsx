@@ -5,6 +5,7 @@ import { EditorView, keymap } from "@codemirror/view";
 import CodeMirror from "@uiw/react-codemirror";
 import { useMemo } from "react";
 import { highlighting } from "@/lib/highlighting";
+import { darkTheme, lightTheme } from "./editorTheme";
 
 // Ctrl/Cmd+Enter submits: the room handles it as the key event bubbles up; this binding only
 // keeps the editor's own Mod-Enter (insert a blank line) from changing the code as well.
@@ -29,7 +30,7 @@ export default function CodeEditor({
       <CodeMirror
         value={value}
         height="320px"
-        theme={dark ? "dark" : "light"}
+        theme={dark ? darkTheme : lightTheme}
         extensions={extensions}
         onChange={onChange}
         basicSetup={{ tabSize: 4 }}
