@@ -1,0 +1,30 @@
+// A player who reloads in mid-battle gets back every event they missed, once, and their draft.
+import { RIGHT_PYTHON, WRONG_PYTHON, expect, startDuel, submitCode, test, verdicts } from "./fixtures";
+
+test("a reload mid-battle resumes with no missed event", async ({ browser }) => {
+  const { alice, bob } = await startDuel(browser);
+  const room = alice.page.url();
+  await submitCode(alice.page, WRONG_PYTHON);
+  await expect.poll(() => verdicts(alice.page), { timeout: 120_000 }).toEqual(["WA"]);
+
+  // Alice's page goes away; the opponent is told, and acts while she is gone.
+  await alice.page.goto("about:blank");
+  await expect(bob.page.getByText("disconnected,")).toBeVisible();
+  await submitCode(bob.page, WRONG_PYTHON);
+  await expect.poll(() => verdicts(bob.page), { timeout: 120_000 }).toEqual(["WA", "WA"]);
+
+  await alice.page.goto(room);
+  await expect.poll(() => verdicts(alice.page), { timeout: 120_000 }).toEqual(["WA", "WA"]);
+  await expect(bob.page.getByText("disconnected,")).toHaveCount(0);
+  const seq = (page: typeof bob.page) => page.getByTestId("room").getAttribute("data-last-seq");
+  await expect.poll(() => seq(alice.page)).toBe(await seq(bob.page));
+  await expect(alice.page.locator(".cm-content")).toContainText("print(a - b)"); // the draft
+
+  // Live events still arrive after the resume, and nothing is applied twice.
+  await submitCode(alice.page, RIGHT_PYTHON);
+  for (const page of [alice.page, bob.page]) {
+    await expect(page.getByTestId("winner")).toHaveText(`Winner: ${alice.name}`, { timeout: 120_000 });
+    expect(await verdicts(page)).toEqual(["WA", "WA", "AC"]);
+  }
+  await expect.poll(() => seq(alice.page)).toBe(await seq(bob.page));
+});
