@@ -75,6 +75,8 @@ export function useBattleFeed(battleId: string, userId: string, wanted: Role) {
           const { events } = await ask<{ events: BattleEvent[] }>(socket, event, { battle_id: battleId, last_seq: seen });
           accept(events);
         } while (again);
+        // Caught up: also when the socket was already connected (shared with the lobby).
+        setConnection("connected");
       } catch (e) {
         if (e instanceof AppError && e.code === "NOT_A_PARTICIPANT" && current === "play") {
           current = "watch";

@@ -20,6 +20,7 @@ test("a wrong answer, then an accepted one: both players and a spectator see the
   await expect(carol.page.getByRole("heading", { name: "Sum of two" })).toBeVisible();
   await expect(carol.page.locator(".cm-content")).toHaveCount(0); // spectators have no editor
   const everyone = [alice.page, bob.page, carol.page];
+  for (const page of everyone) await expect(page.getByTestId("connection")).toHaveText("Connected");
 
   await alice.page.getByLabel("Chat message").fill("good luck");
   await alice.page.getByRole("button", { name: "Send" }).click();
