@@ -1,6 +1,6 @@
 // Helpers shared by the browser tests: players signed in as guests in their own browser
 // contexts, a challenge between two of them, and code typed into the editor.
-import { type Browser, type Page, test as base, expect } from "@playwright/test";
+import { type Browser, type BrowserContext, type Page, test as base, expect } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { randomBytes } from "node:crypto";
 
@@ -20,8 +20,13 @@ export const WRONG_PYTHON = "a, b = map(int, input().split())\nprint(a - b)\n";
 export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString("hex")}`;
 
 /** A new browser context, signed in as a new guest from the sign-in page. */
-export async function guestPage(browser: Browser, prefix: string): Promise<{ page: Page; name: string }> {
+export async function guestPage(
+  browser: Browser,
+  prefix: string,
+  prepare?: (context: BrowserContext) => Promise<void>,
+): Promise<{ page: Page; name: string }> {
   const context = await browser.newContext({ baseURL: process.env.JOUST_WEB_URL });
+  await prepare?.(context);
   const page = await context.newPage();
   const name = uniqueName(prefix);
   await page.goto("/");
@@ -32,8 +37,8 @@ export async function guestPage(browser: Browser, prefix: string): Promise<{ pag
 }
 
 /** Two guests; the first challenges with a link, the second accepts it; both reach the room. */
-export async function startDuel(browser: Browser) {
-  const alice = await guestPage(browser, "alice");
+export async function startDuel(browser: Browser, prepareAlice?: (context: BrowserContext) => Promise<void>) {
+  const alice = await guestPage(browser, "alice", prepareAlice);
   const bob = await guestPage(browser, "bob");
   await alice.page.getByRole("button", { name: "Create a challenge link" }).click();
   const link = await alice.page.getByTestId("challenge-link").inputValue();
