@@ -19,6 +19,8 @@ test("a wrong answer, then an accepted one: both players and a spectator see the
   await expect(carol.page.getByRole("heading", { name: "Watching a battle" })).toBeVisible();
   await expect(carol.page.getByRole("heading", { name: "Sum of two" })).toBeVisible();
   await expect(carol.page.locator(".cm-content")).toHaveCount(0); // spectators have no editor
+  // The statement's TeX is typeset by KaTeX.
+  await expect(alice.page.locator(".statement .katex").first()).toBeVisible();
   const everyone = [alice.page, bob.page, carol.page];
   for (const page of everyone) await expect(page.getByTestId("connection")).toHaveText("Connected");
 
@@ -26,11 +28,15 @@ test("a wrong answer, then an accepted one: both players and a spectator see the
   await alice.page.getByRole("button", { name: "Send" }).click();
   for (const page of everyone) await expect(page.getByTestId("chat")).toContainText(`${alice.name}: good luck`);
 
-  // A practice run on the samples shows each test's verdict, to Alice only.
+  // Practice runs, on the samples and on an input of her own, show each test to Alice only.
   await typeCode(alice.page, WRONG_PYTHON.replace("a - b", "a * b"));
   await alice.page.getByRole("button", { name: "Run samples" }).click();
   await expect(alice.page.getByTestId("run-result")).toContainText("Wrong answer", { timeout: 120_000 });
   await expect(bob.page.getByTestId("run-result")).toHaveCount(0);
+  await alice.page.getByLabel("Custom input").fill("5 7\n");
+  await alice.page.getByRole("button", { name: "Run with custom input" }).click();
+  await expect(alice.page.getByTestId("run-result")).toContainText("Custom input", { timeout: 120_000 });
+  await expect(alice.page.getByLabel("Output of test 1")).toHaveText("35");
 
   await submitCode(alice.page, WRONG_PYTHON);
   for (const page of everyone) {
