@@ -43,6 +43,7 @@ test("a wrong answer, then an accepted one: both players and a spectator see the
     await expect.poll(() => verdicts(page), { timeout: 120_000 }).toEqual(["WA"]);
   }
   await checkPage(alice.page, "battle");
+  await checkPage(carol.page, "watch");
 
   await submitCode(bob.page, RIGHT_PYTHON);
   for (const page of everyone) {
