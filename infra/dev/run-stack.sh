@@ -11,6 +11,8 @@ export JOUST_BATTLE_OPS_PORT=${JOUST_BATTLE_OPS_PORT:-9080}
 export JOUST_JUDGE_PORT=${JOUST_JUDGE_PORT:-8081}
 export JOUST_EXECUTOR_PORT=${JOUST_EXECUTOR_PORT:-8082}
 export JOUST_EXECUTOR_URL=http://127.0.0.1:$JOUST_EXECUTOR_PORT
+# The web app's static export (`make web`), served by the battle service at the same URL.
+export JOUST_WEB_DIR=${JOUST_WEB_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/web/out}
 
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -25,6 +27,7 @@ wait_ready "$JOUST_BATTLE_PORT" battle
 cat <<MSG
 
 Joust is running.
+  Web app:                http://127.0.0.1:$JOUST_BATTLE_PORT/
   Socket.IO and HTTP API: http://127.0.0.1:$JOUST_BATTLE_PORT   (guest login: POST /api/auth/guest)
   battle metrics:         http://127.0.0.1:$JOUST_BATTLE_OPS_PORT/metrics   (and /readyz with details; loopback only)
   judge metrics:          http://127.0.0.1:$JOUST_JUDGE_PORT/metrics

@@ -1,8 +1,17 @@
 //! The HTTP API beside the socket gateway.
 
-use axum::{Json, extract::State, http::request::Parts};
+use std::{future::Future, path::Path, pin::Pin};
+
+use axum::{
+    Json,
+    extract::{Request, State},
+    http::request::Parts,
+    response::{IntoResponse, Response},
+};
 use joust_common::http::JsonBody;
 use serde::{Deserialize, Serialize};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
 use uuid::Uuid;
 
 use crate::{AppState, auth::Player, error::ApiError, text::DisplayName};
@@ -85,6 +94,31 @@ pub async fn create_guest(
 pub async fn not_found() -> ApiError {
     ApiError::NotFound
 }
+
+/// The router's fallback when the web app is served (`JOUST_WEB_DIR`): its pages and assets
+/// from the static export, and its `404.html` for a missing page. Paths under `/api` keep the
+/// JSON `NOT_FOUND` of [`not_found`], so an API client never gets a page instead of an error.
+pub fn web_app(dir: &Path) -> impl Fn(Request) -> WebResponse + Clone + Send + Sync + 'static {
+    let pages = ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(dir.join("404.html")));
+    move |request: Request| -> WebResponse {
+        let pages = pages.clone();
+        Box::pin(async move {
+            let path = request.uri().path();
+            if path == "/api" || path.starts_with("/api/") {
+                return ApiError::NotFound.into_response();
+            }
+            match pages.oneshot(request).await {
+                Ok(response) => response.into_response(),
+                Err(never) => match never {},
+            }
+        })
+    }
+}
+
+/// What [`web_app`] answers with.
+pub type WebResponse = Pin<Box<dyn Future<Output = Response> + Send>>;
 
 /// A path the API has, with another method: a JSON error like every other.
 pub async fn method_not_allowed() -> ApiError {

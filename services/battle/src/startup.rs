@@ -124,7 +124,7 @@ impl Application {
                 stores.check().await
             })
         });
-        let mut router = Router::new()
+        let api = Router::new()
             .route("/api/auth/guest", post(http::create_guest))
             .route("/api/openapi.json", get(api_doc::openapi_json))
             .merge(accounts::routes())
@@ -155,11 +155,16 @@ impl Application {
                 &settings.tournaments,
                 &metrics.registry,
             ))
-            .method_not_allowed_fallback(http::method_not_allowed)
-            .fallback(http::not_found)
-            .with_state(state.clone())
-            .merge(ops::public_routes(readiness.clone()))
-            .layer(socket_layer);
+            .method_not_allowed_fallback(http::method_not_allowed);
+        // The web app's pages take every path no route above takes (Socket.IO and the health
+        // routes are merged after, so they are never shadowed).
+        let mut router = match &settings.web_dir {
+            Some(dir) => api.fallback(http::web_app(dir)),
+            None => api.fallback(http::not_found),
+        }
+        .with_state(state.clone())
+        .merge(ops::public_routes(readiness.clone()))
+        .layer(socket_layer);
         if let Some(cors) = cors(&settings.cors_origins)? {
             router = router.layer(cors);
         }

@@ -2,7 +2,7 @@
 //! `JOUST_*` environment variable (all listed in `docs/configuration.md`). A test starts from
 //! `Settings::default()` and changes only what it needs.
 
-use std::{net::IpAddr, time::Duration};
+use std::{net::IpAddr, path::PathBuf, time::Duration};
 
 mod accounts;
 mod limits;
@@ -37,6 +37,9 @@ pub struct Settings {
     /// `JOUST_CORS_ORIGINS`: comma-separated origins allowed to call the HTTP API from a
     /// browser; empty (the default) allows no cross-origin calls.
     pub cors_origins: Vec<String>,
+    /// `JOUST_WEB_DIR`: the web app's static export (`web/out`), served for every path that no
+    /// API, Socket.IO or health route takes; empty (the default) serves no pages.
+    pub web_dir: Option<PathBuf>,
     /// `JOUST_TRUSTED_PROXIES`: comma-separated IP addresses of reverse proxies whose
     /// `X-Forwarded-For` names the client; from anyone else the header is ignored.
     pub trusted_proxies: Vec<IpAddr>,
@@ -111,6 +114,7 @@ impl Default for Settings {
             ops_port: 9080,
             ops_host: "127.0.0.1".to_owned(),
             cors_origins: Vec::new(),
+            web_dir: None,
             trusted_proxies: Vec::new(),
             jwt: KeyRing::single(DEV_JWT_SECRET),
             token_ttl: Duration::from_secs(86_400),
@@ -160,6 +164,9 @@ impl Settings {
             ops_port: env_or("JOUST_BATTLE_OPS_PORT", d.ops_port)?,
             ops_host: env_string("JOUST_OPS_HOST", &d.ops_host),
             cors_origins: env_list("JOUST_CORS_ORIGINS", d.cors_origins)?,
+            web_dir: Some(env_string("JOUST_WEB_DIR", ""))
+                .filter(|dir| !dir.is_empty())
+                .map(PathBuf::from),
             trusted_proxies: env_list("JOUST_TRUSTED_PROXIES", d.trusted_proxies)?,
             token_ttl: env_secs("JOUST_TOKEN_TTL_SECS", d.token_ttl)?,
             countdown: env_ms("JOUST_COUNTDOWN_MS", d.countdown)?,

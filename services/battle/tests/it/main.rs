@@ -27,6 +27,7 @@ mod submission_limits;
 mod tournament_play;
 mod tournament_scheduler;
 mod tournaments;
+mod web;
 
 use std::time::Duration;
 

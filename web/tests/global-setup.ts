@@ -1,0 +1,23 @@
+// Starts executor, judge and a battle service that serves the built app (web/out) on a fresh
+// database and Redis prefix, shared by every test; stops them and drops both afterwards.
+import path from "node:path";
+
+export default async function globalSetup() {
+  const harness = path.resolve(__dirname, "../../services/e2e/harness.mjs");
+  const { startStack, psql } = await import(harness);
+  const stack = await startStack({
+    countdownMs: 1500,
+    // Short-lived access tokens, so that a test sees the app renew one.
+    battleEnv: { JOUST_WEB_DIR: path.resolve(__dirname, "../out"), JOUST_ACCESS_TOKEN_TTL_SECS: "65" },
+  });
+  // The seeded problem's statement, with the TeX math that imported statements keep.
+  psql(
+    stack.database,
+    "UPDATE problems SET statement = $s$Read two integers $a$ and $b$ ($|a|, |b| \\le 10^{18}$) " +
+      "separated by whitespace and print $a + b$.$s$ WHERE slug = 'sum-of-two'",
+  );
+  process.env.JOUST_WEB_URL = stack.battle;
+  return async () => {
+    await stack.stop();
+  };
+}
