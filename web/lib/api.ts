@@ -4,7 +4,7 @@ import type { Session } from "./session";
 import { currentToken } from "./tokens";
 
 /** A call to the API; `signedIn` ones carry the player's (refreshed when due) access token. */
-async function request<T>(method: string, path: string, body?: unknown, signedIn = false): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, signedIn = false): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (signedIn) headers.authorization = `Bearer ${await currentToken()}`;
