@@ -85,3 +85,17 @@ export interface Profile {
 export function profile(player: string): Promise<Profile> {
   return request("GET", `/api/players/${encodeURIComponent(player)}`, undefined, true);
 }
+
+export interface LiveBattle {
+  id: string;
+  players: { id: string; name: string; rating: number }[];
+  problem_slug: string;
+  problem_title: string;
+  started_at: string;
+  ends_at: string;
+}
+
+/** The battles running now, newest first. */
+export function liveBattles(): Promise<{ battles: LiveBattle[] }> {
+  return request("GET", "/api/battles/live?limit=20", undefined, true);
+}
