@@ -13,6 +13,11 @@ export default async function globalSetup() {
       JOUST_WEB_DIR: path.resolve(__dirname, "../out"),
       JOUST_ACCESS_TOKEN_TTL_SECS: "65",
       JOUST_AUTH_IP_RATE: "off",
+      // Tournament rounds of seconds (development mode only) and a quick scheduler.
+      JOUST_DEV_MODE: "true",
+      JOUST_TOURNAMENT_MIN_SECS: "1",
+      JOUST_TOURNAMENT_TICK_MS: "200",
+      JOUST_TOURNAMENT_NOTICE_MS: "3000",
     },
   });
   // The seeded problem's statement, with the TeX math that imported statements keep.

@@ -47,16 +47,22 @@ function grantOrganizer(handle: string) {
 
 /**
  * Creates a tournament in `format`, fills it with `players` (seeded in their order) and starts
- * it. Its first round is due in an hour, so no battle starts during the test.
+ * it. Its first round is due in `startsInMs` (an hour: no battle starts during the test).
  */
-async function startTournament(organizer: Account, players: Account[], name: string, format: string) {
+async function startTournament(
+  organizer: Account,
+  players: Account[],
+  name: string,
+  format: string,
+  startsInMs = 3_600_000,
+) {
   const problems = await api<{ id: string; slug: string }[]>("GET", "/api/problems");
   const { id } = await api<{ id: string }>("POST", "/api/tournaments", organizer.token, {
     name,
     format,
     problem_pool: [problems.find((p) => p.slug === "sum-of-two")!.id],
-    starts_at: new Date(Date.now() + 3_600_000).toISOString(),
-    round_interval_secs: 3600,
+    starts_at: new Date(Date.now() + startsInMs).toISOString(),
+    round_interval_secs: 600,
     battle_secs: 600,
   });
   const base = `/api/tournaments/${id}`;
@@ -111,4 +117,21 @@ test("round robin standings", async ({ browser }) => {
   const table = page.getByRole("table");
   for (const p of players) await expect(table.getByRole("link", { name: p.name })).toBeVisible();
   await expect(page.getByTestId("bracket")).toHaveCount(0);
+});
+
+test("my next match: the notice counts down, then links into the battle", async ({ browser }) => {
+  const organizer = await register("org");
+  grantOrganizer(organizer.name);
+  const players = [await register("eve"), await register("fay")];
+  const id = await startTournament(organizer, players, uniqueName("Duel"), "single_elimination", 12_000);
+  const page = await (await browser.newContext({ baseURL: process.env.JOUST_WEB_URL })).newPage();
+  await signIn(page, players[0]);
+  await page.goto(`/tournament/?id=${id}`);
+  const next = page.getByTestId("next-match");
+  await expect(next).toContainText(`Round 1 against ${players[1].name}`);
+  // `tournament:match` a few seconds before the round, then the battle is created.
+  await expect(next.getByTestId("starts-in")).toBeVisible();
+  await next.getByRole("link", { name: "Go to your battle" }).click();
+  await expect(page).toHaveURL(/\/battle\/\?id=/);
+  await expect(page.getByRole("heading", { name: "Sum of two" })).toBeVisible();
 });
