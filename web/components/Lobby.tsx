@@ -1,5 +1,6 @@
 "use client";
-// Find a match, challenge a friend with a link, accept a challenge link, and see who is online.
+// Find a match, challenge a friend with a link, accept a challenge link, watch a running battle,
+// and see who is online.
 import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { BattleEvent } from "@/lib/battle";
@@ -9,6 +10,7 @@ import { listen } from "@/lib/socket";
 import { useSocket } from "@/lib/useSocket";
 import Challenge from "./Challenge";
 import FindMatch from "./FindMatch";
+import LiveBattles from "./LiveBattles";
 import Online from "./Online";
 import RequireSession from "./RequireSession";
 import Spectate from "./Spectate";
@@ -42,6 +44,7 @@ function LobbyFor({ session }: { session: Session }) {
       <div className="grid">
         <FindMatch socket={socket} />
         <Challenge socket={socket} code={code} onJoined={(id) => router.push(`/battle/?id=${id}`)} />
+        <LiveBattles />
         <Spectate />
         <Online socket={socket} />
       </div>

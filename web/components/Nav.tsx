@@ -14,6 +14,7 @@ export default function Nav() {
         Joust
       </Link>
       <Link href="/lobby/">Lobby</Link>
+      <Link href="/tournaments/">Tournaments</Link>
       <Link href="/leaderboard/">Leaderboard</Link>
       {session && <Link href={`/profile/?player=${encodeURIComponent(session.name)}`}>Profile</Link>}
       <span className="spacer" />

@@ -4,7 +4,7 @@ import type { Session } from "./session";
 import { currentToken } from "./tokens";
 
 /** A call to the API; `signedIn` ones carry the player's (refreshed when due) access token. */
-async function request<T>(method: string, path: string, body?: unknown, signedIn = false): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, signedIn = false): Promise<T> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["content-type"] = "application/json";
   if (signedIn) headers.authorization = `Bearer ${await currentToken()}`;
@@ -84,4 +84,18 @@ export interface Profile {
 
 export function profile(player: string): Promise<Profile> {
   return request("GET", `/api/players/${encodeURIComponent(player)}`, undefined, true);
+}
+
+export interface LiveBattle {
+  id: string;
+  players: { id: string; name: string; rating: number }[];
+  problem_slug: string;
+  problem_title: string;
+  started_at: string;
+  ends_at: string;
+}
+
+/** The battles running now, newest first. */
+export function liveBattles(): Promise<{ battles: LiveBattle[] }> {
+  return request("GET", "/api/battles/live?limit=20", undefined, true);
 }

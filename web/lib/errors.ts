@@ -42,6 +42,8 @@ const SENTENCES: Record<string, string> = {
   FORBIDDEN: "You are not allowed to do that.",
   PROBLEM_NOT_FOUND: "This problem doesn't exist.",
   RUN_NOT_FOUND: "This run's result is no longer available. Run your code again.",
+  TOURNAMENT_NOT_FOUND: "There is no tournament with this link. Check the address.",
+  TOURNAMENT_STATE: "The tournament hasn't started yet: its bracket is drawn when it starts.",
   INTERNAL: "Something went wrong on our side. Please try again.",
   DRAINING: "The server is restarting. Reconnecting…",
   NETWORK: "Can't reach the server. Check your connection; we'll keep trying.",

@@ -25,3 +25,12 @@ for (const [page, budget] of [
     expect(size).toBeLessThanOrEqual(budget);
   });
 }
+
+test("the bracket viewer is not in any page's first-load JavaScript", () => {
+  for (const page of ["lobby", "tournament", "tournaments"]) {
+    const html = readFileSync(path.join(out, page, "index.html"), "utf8");
+    for (const script of html.match(/\/_next\/static\/[^"']+\.js/g) ?? []) {
+      expect(readFileSync(path.join(out, script), "utf8"), `${page}: ${script}`).not.toContain("window.bracketsViewer");
+    }
+  }
+});

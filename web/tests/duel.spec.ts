@@ -15,7 +15,9 @@ import {
 test("a wrong answer, then an accepted one: both players and a spectator see the winner", async ({ browser }) => {
   const { alice, bob, battleId } = await startDuel(browser);
   const carol = await guestPage(browser, "carol");
-  await carol.page.goto(`/watch/?id=${battleId}`);
+  // The lobby lists the running battle; its link opens the spectator view.
+  await carol.page.getByRole("link", { name: `Watch ${alice.name} vs ${bob.name}` }).click();
+  await expect(carol.page).toHaveURL(new RegExp(`/watch/\\?id=${battleId}`));
   await expect(carol.page.getByRole("heading", { name: "Watching a battle" })).toBeVisible();
   await expect(carol.page.getByRole("heading", { name: "Sum of two" })).toBeVisible();
   await expect(carol.page.locator(".cm-content")).toHaveCount(0); // spectators have no editor

@@ -14,8 +14,8 @@ use utoipa::{
 };
 
 use crate::{
-    AppState, accounts::handlers, error::ErrorBody, http, leaderboard, lobby, problems, profiles,
-    replay, runs, tournaments,
+    AppState, accounts::handlers, error::ErrorBody, http, leaderboard, live_battles, lobby,
+    problems, profiles, replay, runs, tournaments,
 };
 
 #[derive(OpenApi)]
@@ -33,6 +33,7 @@ use crate::{
         handlers::logout_all,
         handlers::claim,
         handlers::me,
+        live_battles::list,
         replay::get_battle,
         replay::get_events,
         replay::get_submissions,

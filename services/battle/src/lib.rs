@@ -15,6 +15,7 @@ mod http;
 pub mod leaderboard;
 pub mod limits;
 pub mod live;
+pub mod live_battles;
 pub mod lobby;
 pub mod lock;
 pub mod lock_quorum;

@@ -24,7 +24,7 @@ use tower_http::{cors::CorsLayer, trace::TraceLayer};
 use uuid::Uuid;
 
 use crate::{
-    Settings, accounts, api_doc, http, leaderboard, lobby,
+    Settings, accounts, api_doc, http, leaderboard, live_battles, lobby,
     metrics::Metrics,
     presence, profiles, relay, replay, runs, socket,
     state::{Adapter, AppState, Io},
@@ -128,6 +128,7 @@ impl Application {
             .route("/api/auth/guest", post(http::create_guest))
             .route("/api/openapi.json", get(api_doc::openapi_json))
             .merge(accounts::routes())
+            .route("/api/battles/live", get(live_battles::list))
             .route("/api/battles/{id}", get(replay::get_battle))
             .route("/api/battles/{id}/events", get(replay::get_events))
             .route("/api/battles/{id}/runs", post(runs::create_run))
@@ -146,6 +147,9 @@ impl Application {
             )
             .layer(Extension(leaderboard::http::Allowance::new(
                 settings.limits.leaderboard,
+            )))
+            .layer(Extension(live_battles::LiveAllowance(
+                leaderboard::http::Allowance::new(settings.limits.live_battles),
             )))
             .merge(crate::problems::router(
                 &settings.problems,

@@ -68,8 +68,14 @@ pub struct PlayerRank {
 }
 
 /// Charges one request to the caller's allowance: the player of a valid session token, or the
-/// client address. A token that does not verify is refused rather than ignored.
-fn admit(state: &AppState, allowance: &Allowance, parts: &Parts) -> Result<(), ApiError> {
+/// client address. A token that does not verify is refused rather than ignored. `class` labels
+/// the refusals in `events_limited`.
+pub fn admit(
+    state: &AppState,
+    allowance: &Allowance,
+    parts: &Parts,
+    class: &'static str,
+) -> Result<(), ApiError> {
     let Some(limits) = &allowance.0 else {
         return Ok(());
     };
@@ -81,7 +87,7 @@ fn admit(state: &AppState, allowance: &Allowance, parts: &Parts) -> Result<(), A
         state
             .metrics
             .events_limited
-            .with_label_values(&["leaderboard", "caller_rate"])
+            .with_label_values(&[class, "caller_rate"])
             .inc();
         ApiError::RateLimited {
             retry_after_ms: (wait.as_millis() as u64).max(1),
@@ -136,7 +142,7 @@ pub async fn page(
         .handler_duration
         .with_label_values(&["leaderboard:page"])
         .start_timer();
-    admit(&state, &allowance, &parts)?;
+    admit(&state, &allowance, &parts, "leaderboard")?;
     let (after, limit, filter) = parse_page(&parts)?;
     let players = super::page(&state.pool, after, limit, filter).await?;
     let next = (players.len() as i64 == limit)
@@ -177,7 +183,7 @@ pub async fn rank(
         .handler_duration
         .with_label_values(&["leaderboard:rank"])
         .start_timer();
-    admit(&state, &allowance, &parts)?;
+    admit(&state, &allowance, &parts, "leaderboard")?;
     let user_id = path
         .ok()
         .and_then(|Path(text)| Uuid::parse_str(&text).ok())

@@ -76,6 +76,9 @@ pub struct LimitSettings {
     /// `JOUST_LEADERBOARD_RATE`: leaderboard reads (`/api/leaderboard…`) per player, or per
     /// client IP without a session token.
     pub leaderboard: Rate,
+    /// `JOUST_LIVE_BATTLES_RATE`: reads of the running battles (`/api/battles/live`) per
+    /// player, or per client IP without a session token.
+    pub live_battles: Rate,
     /// `JOUST_SOCKET_RATE`: events of any class per socket.
     pub socket: Rate,
     /// `JOUST_SOCKET_MAX_IN_FLIGHT`: events of one socket being handled at once; more are
@@ -96,6 +99,7 @@ impl Default for LimitSettings {
             control: Rate::new(5.0, 20),
             guest: Rate::new(0.2, 20),
             leaderboard: Rate::new(5.0, 30),
+            live_battles: Rate::new(2.0, 20),
             socket: Rate::new(50.0, 200),
             max_in_flight: 16,
         }
@@ -115,6 +119,7 @@ impl LimitSettings {
             control: env_or("JOUST_RATE_CONTROL", d.control)?,
             guest: env_or("JOUST_GUEST_RATE", d.guest)?,
             leaderboard: env_or("JOUST_LEADERBOARD_RATE", d.leaderboard)?,
+            live_battles: env_or("JOUST_LIVE_BATTLES_RATE", d.live_battles)?,
             socket: env_or("JOUST_SOCKET_RATE", d.socket)?,
             max_in_flight: env_or("JOUST_SOCKET_MAX_IN_FLIGHT", d.max_in_flight)?,
         })
@@ -133,6 +138,7 @@ impl LimitSettings {
             control: Rate::OFF,
             guest: Rate::OFF,
             leaderboard: Rate::OFF,
+            live_battles: Rate::OFF,
             socket: Rate::OFF,
             max_in_flight: usize::MAX,
         }

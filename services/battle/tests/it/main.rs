@@ -11,6 +11,7 @@ mod duel;
 mod leaderboard;
 mod lifecycle;
 mod limits;
+mod live_battles;
 mod lobby;
 mod lock;
 mod lock_quorum;

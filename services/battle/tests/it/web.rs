@@ -113,3 +113,30 @@ async fn without_a_web_dir_every_unknown_path_is_a_json_error() {
     let body: Value = root.json().await.unwrap();
     assert_eq!(body["error"]["code"], "NOT_FOUND");
 }
+
+#[tokio::test]
+async fn scripts_are_gzipped_for_clients_that_accept_it() {
+    let dir = export();
+    let script: String = "console.log('a line of the app');\n".repeat(200);
+    std::fs::write(dir.join("_next/static/chunks/big.js"), &script).unwrap();
+    let web_dir = dir.clone();
+    let app = spawn_app_with(Duration::from_secs(1), |s| s.web_dir = Some(web_dir)).await;
+    let url = format!("{}/_next/static/chunks/big.js", app.url);
+
+    let gzipped = app
+        .http
+        .get(&url)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status().as_u16(), 200);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let body = gzipped.bytes().await.unwrap();
+    assert!(body.len() < script.len() / 4, "{} bytes", body.len());
+
+    let plain = app.http.get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.text().await.unwrap(), script);
+    std::fs::remove_dir_all(dir).unwrap();
+}
