@@ -2,8 +2,8 @@
 import { useState } from "react";
 import type { Socket } from "socket.io-client";
 import { describeError } from "@/lib/errors";
-import { LANGUAGES } from "@/lib/languages";
 import { ask } from "@/lib/socket";
+import LanguageSelect from "./LanguageSelect";
 
 /** The matchmaking queue: an opponent of a similar rating who plays the same language. */
 export default function FindMatch({ socket }: { socket: Socket }) {
@@ -32,16 +32,7 @@ export default function FindMatch({ socket }: { socket: Socket }) {
   return (
     <section className="panel" aria-labelledby="find-match">
       <h2 id="find-match">Find a match</h2>
-      <label>
-        Language
-        <select value={language} onChange={(e) => setLanguage(e.target.value)} disabled={waiting}>
-          {LANGUAGES.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <LanguageSelect value={language} onChange={setLanguage} disabled={waiting} />
       {waiting ? (
         <div className="row">
           <span role="status">Looking for an opponent…</span>

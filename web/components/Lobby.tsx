@@ -14,6 +14,7 @@ import LiveBattles from "./LiveBattles";
 import Online from "./Online";
 import RequireSession from "./RequireSession";
 import Spectate from "./Spectate";
+import ErrorAlert from "./ErrorAlert";
 
 function LobbyFor({ session }: { session: Session }) {
   const router = useRouter();
@@ -36,11 +37,7 @@ function LobbyFor({ session }: { session: Session }) {
 
   return (
     <>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <div className="grid">
         <FindMatch socket={socket} />
         <Challenge socket={socket} code={code} onJoined={(id) => router.push(`/battle/?id=${id}`)} />

@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { playAsGuest, signIn } from "@/lib/api";
 import { describeError } from "@/lib/errors";
 import { type Session, saveSession } from "@/lib/session";
+import ErrorAlert from "./ErrorAlert";
 
 export default function SignIn() {
   const router = useRouter();
@@ -27,11 +28,7 @@ export default function SignIn() {
 
   return (
     <>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <div className="grid">
         <form
           className="panel"

@@ -1,6 +1,7 @@
 // Every page renders in light and dark with no serious accessibility violation, errors are
-// shown in words, and the lobby fits a 375 px wide phone.
-import { checkPage, expect, guestPage, test, uniqueName } from "./fixtures";
+// shown in words, and the pages fit a 375 px wide phone.
+import type { Page } from "@playwright/test";
+import { checkPage, expect, guestPage, startDuel, test, uniqueName } from "./fixtures";
 
 test("sign-in page, and a taken name explained in words", async ({ browser }) => {
   const { name } = await guestPage(browser, "dora");
@@ -26,12 +27,33 @@ test("lobby, leaderboard and profile", async ({ browser }) => {
   await checkPage(page, "profile-new");
 });
 
-test("the lobby is usable 375 px wide", async ({ browser }) => {
-  const { page } = await guestPage(browser, "finn");
+/** The page scrolls no wider than a 375 px phone. */
+async function fitsPhone(page: Page) {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, page.url()).toBeLessThanOrEqual(375);
+}
+
+test("the lobby, leaderboard, tournaments and profile are usable 375 px wide", async ({ browser }) => {
+  const { page, name } = await guestPage(browser, "finn");
   await page.setViewportSize({ width: 375, height: 800 });
   await expect(page.getByRole("button", { name: "Find a match" })).toBeVisible();
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(width).toBeLessThanOrEqual(375);
+  await fitsPhone(page);
+  for (const [link, heading] of [
+    ["Leaderboard", "Leaderboard"],
+    ["Tournaments", "Tournaments"],
+    ["Profile", name],
+  ]) {
+    await page.getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
+    await fitsPhone(page);
+  }
+});
+
+test("the battle room is usable 375 px wide", async ({ browser }) => {
+  const { alice } = await startDuel(browser);
+  await alice.page.setViewportSize({ width: 375, height: 800 });
+  await expect(alice.page.getByRole("button", { name: /Submit/ })).toBeVisible();
+  await fitsPhone(alice.page);
 });
 
 test("an unknown challenge code is explained in words", async ({ browser }) => {

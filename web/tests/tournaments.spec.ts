@@ -1,6 +1,6 @@
 // Tournaments: an organizer (granted by the operator's command) creates one through the API,
 // players register and check in, it starts; its page draws the bracket with brackets-viewer.js
-// (elimination) or the standings (round robin), and a player sees their next match.
+// (elimination) or the standings (round robin and Swiss), and a player sees their next match.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { type Page } from "@playwright/test";
@@ -110,14 +110,19 @@ test("an elimination bracket drawn by brackets-viewer, and my next match", async
   await checkPage(page, "tournament");
 });
 
-test("round robin standings", async ({ browser }) => {
-  const { players, id } = await setUp("round_robin");
-  const page = await (await browser.newContext({ baseURL: process.env.JOUST_WEB_URL })).newPage();
-  await page.goto(`/tournament/?id=${id}`);
-  const table = page.getByRole("table");
-  for (const p of players) await expect(table.getByRole("link", { name: p.name })).toBeVisible();
-  await expect(page.getByTestId("bracket")).toHaveCount(0);
-});
+for (const [format, title] of [
+  ["round_robin", "round robin"],
+  ["swiss", "Swiss"],
+]) {
+  test(`${title} standings`, async ({ browser }) => {
+    const { players, id } = await setUp(format);
+    const page = await (await browser.newContext({ baseURL: process.env.JOUST_WEB_URL })).newPage();
+    await page.goto(`/tournament/?id=${id}`);
+    const table = page.getByRole("table");
+    for (const p of players) await expect(table.getByRole("link", { name: p.name })).toBeVisible();
+    await expect(page.getByTestId("bracket")).toHaveCount(0);
+  });
+}
 
 test("my next match: the notice counts down, then links into the battle", async ({ browser }) => {
   const organizer = await register("org");

@@ -13,6 +13,7 @@ import Players from "./Players";
 import ResultScreen from "./ResultScreen";
 import Submissions from "./Submissions";
 import Workbench from "./Workbench";
+import ErrorAlert from "../ErrorAlert";
 
 // The statement renderer (Markdown, KaTeX) loads after the room's first paint: it is not needed
 // during the countdown, and it keeps the room's first load small.
@@ -32,11 +33,7 @@ function RoomFor({ session, battleId, wanted }: { session: Session; battleId: st
         <Clock view={view} />
         <ConnectionBadge connection={connection} />
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       <ResultScreen view={view} me={session.userId} />
       {playing && !view.result && (
         <p className="muted">

@@ -5,11 +5,12 @@ import dynamic from "next/dynamic";
 import { useEffect, useRef, useState } from "react";
 import type { Socket } from "socket.io-client";
 import { describeError } from "@/lib/errors";
-import { LANGUAGES } from "@/lib/languages";
 import { ask } from "@/lib/socket";
 import { useDark } from "@/lib/useDark";
 import { draftKey } from "./draft";
 import RunResult, { type Run } from "./RunResult";
+import ErrorAlert from "../ErrorAlert";
+import LanguageSelect from "../LanguageSelect";
 
 // CodeMirror and its languages load after the room's first paint, to keep that load small.
 const CodeEditor = dynamic(() => import("./CodeEditor"), {
@@ -102,16 +103,12 @@ export default function Workbench({ socket, battleId, open }: { socket: Socket; 
     >
       <div className="row" style={{ justifyContent: "space-between" }}>
         <h2 id="your-code">Your code</h2>
-        <label className="row" style={{ flexDirection: "row" }}>
-          Language
-          <select value={language} onChange={(e) => switchLanguage(e.target.value)}>
-            {LANGUAGES.map((l) => (
-              <option key={l.id} value={l.id}>
-                {l.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <LanguageSelect
+          value={language}
+          onChange={switchLanguage}
+          className="row"
+          style={{ flexDirection: "row" }}
+        />
       </div>
       <CodeEditor value={code} language={language} dark={dark} onChange={edit} />
       <div className="row" style={{ marginTop: "0.5rem" }}>
@@ -130,11 +127,7 @@ export default function Workbench({ socket, battleId, open }: { socket: Socket; 
         <textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} className="mono" />
       </label>
       {status && <p role="status">{status}</p>}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert message={error} />
       {compileOutput && (
         <>
           <h3>Compiler output</h3>
