@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use joust_battle::{
     auth::Player,
-    battles::{self, AcceptChallenge, CreateChallenge, Resign},
+    battles::{self, Resign},
     settings::Rate,
 };
 use serde_json::Value;
@@ -15,17 +15,7 @@ use crate::{TestApp, spawn_app, spawn_app_with};
 
 /// A battle between `a` and `b`, started.
 async fn running_battle(app: &TestApp, a: &Player, b: &Player) -> Uuid {
-    let challenge =
-        battles::create_challenge(app.state.clone(), a.clone(), CreateChallenge::default())
-            .await
-            .unwrap();
-    let accept = AcceptChallenge {
-        code: challenge.code,
-    };
-    let battle = battles::accept_challenge(app.state.clone(), b.clone(), accept)
-        .await
-        .unwrap()
-        .battle_id;
+    let battle = app.duel(a, b).await.battle_id;
     battles::start_if_due(&app.state, battle).await.unwrap();
     battle
 }
