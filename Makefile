@@ -184,11 +184,13 @@ lint: sqlx-database web-lint
 	$(CARGO_SQLX) prepare --workspace --check
 	infra/dev/sqlx-database.sh --drop "$(SQLX_DATABASE_URL)"
 
-## Failure drills through haproxy (reconnect storm, rolling restart, Redis restart); writes
-## docs/drills.md. Smaller runs: DRILL_ARGS="--clients=400 --duels=100".
-drill: services node-deps build
+## Failure drills through haproxy with release builds (reconnect storm, rolling restart, Redis
+## restart, PostgreSQL pause and stop, executor loss); writes docs/drills.md. Smaller runs:
+## DRILL_ARGS="--clients=400 --duels=100".
+drill: services node-deps runtimes haproxy
+	$(CARGO) build --release -p joust-battle -p joust-judge -p joust-executor
 	ulimit -n "$$(ulimit -Hn)" && cd services/e2e && \
-		JOUST_BIN_DIR="$(TARGET_DIR)/debug" node drills/drill.mjs $(DRILL_ARGS)
+		JOUST_BIN_DIR="$(TARGET_DIR)/release" node drills/drill.mjs $(DRILL_ARGS)
 
 ## Benchmarks: fuel calibration per language, then the executor over HTTP (results in
 ## docs/benchmarks.md). Measures a release build of the executor, which run.sh builds (the

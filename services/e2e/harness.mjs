@@ -37,6 +37,11 @@ export const NO_LIMITS = {
 };
 
 const pgAdmin = ["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt"];
+/**
+ * The PostgreSQL server's port: the machine's (5432) unless `PGPORT` names another, as the
+ * drills do for a server of their own. psql reads `PGPORT` itself.
+ */
+export const pgPort = () => process.env.PGPORT ?? "5432";
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -108,7 +113,7 @@ export async function startStack({
     ...secrets,
     JOUST_LOG_FORMAT: "json",
     RUST_LOG: captureLogs ? "info" : (process.env.RUST_LOG ?? "warn"),
-    JOUST_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,
+    JOUST_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort()}/${database}`,
     JOUST_REDIS_URL: process.env.JOUST_TEST_REDIS_URL ?? "redis://127.0.0.1:6379",
     JOUST_REDIS_PREFIX: redisPrefix,
     JOUST_RUNTIME_DIR: runtimeDir,
@@ -150,6 +155,19 @@ export async function startStack({
     const { child } = await start("battle", { ...battleSpecs[i].env, ...env }, battleSpecs[i].port);
     stack.battleProcesses[i] = child;
   };
+  /**
+   * Kills the executor (SIGKILL: no drain, requests in flight are cut) and returns a function
+   * that starts it again on the same port, for the executor-loss drill.
+   */
+  stack.killExecutor = async () => {
+    const old = stack.executorProcess;
+    const exited = new Promise((r) => old.once("exit", r));
+    old.kill("SIGKILL");
+    await exited;
+    return async () => {
+      stack.executorProcess = (await start("executor", { JOUST_EXECUTOR_PORT: String(executorPort) }, executorPort)).child;
+    };
+  };
   stack.stop = async () => {
     for (const child of children) {
       if (running(child)) {
@@ -171,7 +189,8 @@ export async function startStack({
   };
   try {
     if (judge) {
-      stack.executor = (await start("executor", { JOUST_EXECUTOR_PORT: String(executorPort) }, executorPort)).url;
+      const executor = await start("executor", { JOUST_EXECUTOR_PORT: String(executorPort) }, executorPort);
+      [stack.executor, stack.executorProcess] = [executor.url, executor.child];
       stack.judge = (
         await start("judge", { JOUST_JUDGE_PORT: String(judgePort), JOUST_EXECUTOR_URL: stack.executor }, judgePort)
       ).url;

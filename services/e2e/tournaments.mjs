@@ -3,7 +3,7 @@
 // scripted bots that play the battles the scheduler gives them.
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { binDir, connectAs } from "./harness.mjs";
+import { binDir, connectAs, pgPort } from "./harness.mjs";
 import { RIGHT_PYTHON } from "./solutions.mjs";
 
 /**
@@ -49,7 +49,7 @@ export async function register(url, prefix) {
 /** Grants `handle` the organizer role with the operator's command, on the stack's database. */
 export function grantOrganizer(stack, handle) {
   execFileSync(`${binDir}/joust-battle`, ["admin", "grant", handle, "organizer"], {
-    env: { ...process.env, JOUST_DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${stack.database}` },
+    env: { ...process.env, JOUST_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort()}/${stack.database}` },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }

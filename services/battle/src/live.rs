@@ -90,14 +90,24 @@ const CHAT_SEQ_TTL_SECS: u64 = 86_400;
 
 /// Numbers a chat line and publishes it in one step. KEYS[1]: the battle's chat sequence,
 /// KEYS[2]: the live channel; ARGV[1] and ARGV[2]: the message before and after its `data.seq`
-/// number, ARGV[3]: the sequence's TTL. Returns the number. The message is spliced, not decoded
-/// and encoded again: that was most of the script's Redis CPU per line.
+/// number, ARGV[3]: the sequence's TTL. Returns the number, or 0 when no instance was
+/// subscribed to relay the line (a Redis that has just restarted, before the relays are back):
+/// then the number is given back, and the line is refused rather than acknowledged and lost.
+/// The message is spliced, not decoded and encoded again: that was most of the script's Redis
+/// CPU per line.
 const PUBLISH_CHAT: &str = r#"
 local seq = redis.call('INCR', KEYS[1])
+if redis.call('PUBLISH', KEYS[2], ARGV[1] .. seq .. ARGV[2]) == 0 then
+  redis.call('DECR', KEYS[1])
+  return 0
+end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('PUBLISH', KEYS[2], ARGV[1] .. seq .. ARGV[2])
 return seq
 "#;
+
+/// When to retry a chat line that no relay was subscribed for: a relay resubscribes within
+/// about half a second of Redis coming back.
+const UNRELAYED_RETRY_MS: u64 = 500;
 
 /// Stands in for `data.seq` in a serialized chat line until the script numbers it. The quotes
 /// of any string a player writes are escaped, so `"seq":` followed by the marker occurs only
@@ -304,6 +314,12 @@ pub async fn chat_send(
         .arg(CHAT_SEQ_TTL_SECS)
         .invoke_async(&mut redis)
         .await?;
+    if seq == 0 {
+        state.metrics.chat_lines_unrelayed.inc();
+        return Err(ApiError::Busy {
+            retry_after_ms: UNRELAYED_RETRY_MS,
+        });
+    }
     Ok(ChatSent { at, seq })
 }
 

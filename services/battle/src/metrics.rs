@@ -50,6 +50,8 @@ pub struct Metrics {
     pub presence_failures: IntCounter,
     /// Finished battles whose live leaderboard check failed to read the top 100.
     pub leaderboard_push_failures: IntCounter,
+    /// Chat lines refused with `BUSY` because no instance was subscribed to relay them.
+    pub chat_lines_unrelayed: IntCounter,
 }
 
 impl Metrics {
@@ -149,9 +151,15 @@ impl Metrics {
             "leaderboard_push_failures_total",
             "Finished battles whose live leaderboard check could not read the top 100.",
         );
+        let chat_lines_unrelayed = counter(
+            &registry,
+            "chat_lines_unrelayed_total",
+            "Chat lines refused with BUSY because no instance was subscribed to relay them.",
+        );
         Self {
             presence_failures,
             leaderboard_push_failures,
+            chat_lines_unrelayed,
             events_limited,
             submissions_refused,
             runs_refused,

@@ -5,6 +5,7 @@
 //
 // Direct clients are split evenly over the two instances, as the balancer would; a chat line's
 // latency is from `chat:send` to the opponent's `chat:message`, opponents on either instance.
+// Each path gets CLIENTS connections and CHATS chat lines in all, over two rounds.
 import { io } from "socket.io-client";
 import { startStack, guest } from "../harness.mjs";
 import { startBalancer } from "../balancer.mjs";
@@ -31,7 +32,10 @@ async function connect(url, player) {
   return { socket, ms: performance.now() - started, ...player };
 }
 
-/** Connects CLIENTS players through `urls` (round robin), pairs them, times chat lines. */
+/**
+ * Connects `players` through `urls` (round robin), pairs them, and times one chat line per pair,
+ * up to CHATS in all over the run's rounds.
+ */
 async function measure(urls, players) {
   const clients = [];
   for (let i = 0; i < players.length; i += 100) {
@@ -40,7 +44,7 @@ async function measure(urls, players) {
   }
   const connectMs = clients.map((c) => c.ms);
   const latencies = [];
-  for (let i = 0; i + 1 < clients.length && latencies.length < CHATS; i += 2) {
+  for (let i = 0; i + 1 < clients.length && latencies.length < Math.ceil(CHATS / 2); i += 2) {
     const [a, b] = [clients[i], clients[i + 1]];
     const challenge = await a.socket.timeout(30_000).emitWithAck("challenge:create", {});
     const accepted = await b.socket.timeout(30_000).emitWithAck("challenge:accept", { code: challenge.data.code });
@@ -57,16 +61,29 @@ async function measure(urls, players) {
 
 const stack = await startStack({ judge: false, battleInstances: 2, battleEnv: { JOUST_TRUSTED_PROXIES: "127.0.0.1" } });
 const balancer = await startBalancer(stack);
+const paths = { direct: stack.battles, haproxy: [balancer.url] };
+// A warm-up on each path, not counted, then the two paths in the order A B B A, so that
+// warming and drift of the machine weigh on both alike.
+const order = ["direct", "haproxy", "haproxy", "direct"];
+const perRound = Math.ceil(CLIENTS / 2);
 try {
   const players = [];
-  for (let i = 0; i < 2 * CLIENTS; i += 100) {
-    const n = Math.min(100, 2 * CLIENTS - i);
+  const total = 2 * 100 + order.length * perRound;
+  for (let i = 0; i < total; i += 100) {
+    const n = Math.min(100, total - i);
     players.push(...(await Promise.all(Array.from({ length: n }, (_, j) => guest(stack.battle, `b${i + j}`)))));
   }
-  const direct = await measure(stack.battles, players.slice(0, CLIENTS));
-  const balanced = await measure([balancer.url], players.slice(CLIENTS));
+  await measure(paths.direct, players.splice(0, 100));
+  await measure(paths.haproxy, players.splice(0, 100));
+  const results = { direct: { connectMs: [], latencies: [] }, haproxy: { connectMs: [], latencies: [] } };
+  for (const path of order) {
+    const r = await measure(paths[path], players.splice(0, perRound));
+    results[path].connectMs.push(...r.connectMs);
+    results[path].latencies.push(...r.latencies);
+  }
   const row = (name, r) =>
     `| ${name} | ${r.connectMs.length} | ${median(r.connectMs).toFixed(1)} | ${p99(r.connectMs).toFixed(1)} | ${r.latencies.length} | ${median(r.latencies).toFixed(2)} | ${p99(r.latencies).toFixed(2)} |`;
+  const [direct, balanced] = [results.direct, results.haproxy];
   console.log(
     [
       "| path | clients | connect median ms | connect p99 ms | chat lines | chat median ms | chat p99 ms |",
