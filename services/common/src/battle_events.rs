@@ -3,6 +3,8 @@
 //! [`crate::domain::events`]. Messages for one user only (a submission's compiler output) go on a
 //! second channel, which the battle service delivers to that user's sockets and nowhere else.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -20,39 +22,83 @@ pub fn channel(prefix: &str) -> String {
     format!("{prefix}battle-events")
 }
 
-/// Publishes committed events for `players` (and the battle's spectators). Delivery is best
-/// effort: a failure is logged here and nothing else, since the events are in the log and a
-/// client that misses one sees a gap in `seq` and resumes.
+/// How long events that reached no instance are published again, in the background: longer
+/// than a Redis restart takes, plus the half second a relay waits before it subscribes again.
+const REPUBLISH_FOR: Duration = Duration::from_secs(10);
+/// The pause between two attempts of a republish.
+const REPUBLISH_PAUSE: Duration = Duration::from_millis(250);
+
+/// Publishes committed events for `players` (and the battle's spectators). An event that no
+/// instance received (Redis was down, or had just restarted and no relay had subscribed again)
+/// is published again in the background for a while, so that players still connected get it
+/// live; past that it is logged and left to the log, since a client that misses an event sees
+/// a gap in `seq` and resumes. A late copy can arrive after a later event; clients skip `seq`s
+/// they already have.
 pub async fn publish(
     mut redis: redis::aio::ConnectionManager,
     prefix: &str,
     players: &[Uuid],
     events: &[BattleEvent],
 ) {
-    if let Err(e) = publish_each(&mut redis, &channel(prefix), players, events).await {
-        tracing::warn!(error = %e, "publishing battle events failed");
-    }
-}
-
-async fn publish_each(
-    redis: &mut redis::aio::ConnectionManager,
-    channel: &str,
-    players: &[Uuid],
-    events: &[BattleEvent],
-) -> redis::RedisResult<()> {
+    let channel = channel(prefix);
+    let mut unheard = Vec::new();
     for event in events {
         let payload = serde_json::to_string(&PublishedEvent {
             players: players.to_vec(),
             event: event.clone(),
         })
         .expect("events serialize");
-        redis::cmd("PUBLISH")
-            .arg(channel)
-            .arg(payload)
-            .query_async::<i64>(redis)
-            .await?;
+        if !publish_heard(&mut redis, &channel, &payload).await {
+            unheard.push(payload);
+        }
     }
-    Ok(())
+    if !unheard.is_empty() {
+        tokio::spawn(republish(redis, channel, unheard));
+    }
+}
+
+/// Publishes one payload; whether at least one subscriber received it.
+async fn publish_heard(
+    redis: &mut redis::aio::ConnectionManager,
+    channel: &str,
+    payload: &str,
+) -> bool {
+    let receivers: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+        .arg(channel)
+        .arg(payload)
+        .query_async(redis)
+        .await;
+    match receivers {
+        Ok(n) => n > 0,
+        Err(e) => {
+            tracing::debug!(error = %e, "publishing a battle event failed");
+            false
+        }
+    }
+}
+
+async fn republish(
+    mut redis: redis::aio::ConnectionManager,
+    channel: String,
+    mut unheard: Vec<String>,
+) {
+    let deadline = tokio::time::Instant::now() + REPUBLISH_FOR;
+    while !unheard.is_empty() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(REPUBLISH_PAUSE).await;
+        let mut still = Vec::new();
+        for payload in unheard {
+            if !publish_heard(&mut redis, &channel, &payload).await {
+                still.push(payload);
+            }
+        }
+        unheard = still;
+    }
+    if !unheard.is_empty() {
+        tracing::warn!(
+            events = unheard.len(),
+            "battle events reached no instance; clients recover them with battle:resume"
+        );
+    }
 }
 
 /// A message addressed to one user's sockets only, never to the battle's room or spectators;

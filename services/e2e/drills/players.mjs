@@ -137,27 +137,25 @@ export async function battleLog(p) {
 }
 
 /**
- * Whether `p` was connected throughout the second around `at`: an event it missed live then was
- * dropped on the way, not missed while away.
+ * Whether `p` was connected from before `at` until now: every disconnect it had was over (its
+ * reconnect done) half a second before `at`. An event it missed live then was lost on an open
+ * connection, not missed while it was away.
  */
-function connectedAround(p, at) {
-  return p.disconnects.every((down) => {
-    const up = p.reconnects.find((t) => t >= down) ?? Infinity;
-    return at < down - 1000 || at > up + 1000;
-  });
+function openThroughout(p, at) {
+  return p.disconnects.every((down) => (p.reconnects.find((t) => t >= down) ?? Infinity) < at - 500);
 }
 
 /**
  * What the players of `pairs` saw of their battles' logs (the events from `since` on), once every resume they started has
  * ended: `complete` battles where both players have every logged event (live or resumed),
  * `liveComplete` those where both got every event live, without a resume, and `missedLive` the
- * events a player had to resume, by type; `droppedConnected` those among them that the player
- * missed while it was connected (not away reconnecting). An event still unseen after the players' resumes is a
+ * events a player had to resume, by type; `droppedOpen` those among them that the player
+ * missed on a connection open from before the event until the check. An event still unseen after the players' resumes is a
  * lost event: `lost` counts them by type.
  */
 export async function coverage(pairs, since = 0) {
   let [complete, liveComplete] = [0, 0];
-  const [missedLive, droppedConnected, lost] = [{}, {}, {}];
+  const [missedLive, droppedOpen, lost] = [{}, {}, {}];
   const add = (tally, type) => (tally[type] = (tally[type] ?? 0) + 1);
   for (const [a, b] of pairs) {
     const log = (await battleLog(a)).filter((e) => Date.parse(e.at) >= since);
@@ -167,14 +165,14 @@ export async function coverage(pairs, since = 0) {
     for (const p of players) {
       for (const e of log) {
         if (!p.live.has(e.seq)) add(missedLive, e.type);
-        if (!p.live.has(e.seq) && connectedAround(p, Date.parse(e.at))) add(droppedConnected, e.type);
+        if (!p.live.has(e.seq) && openThroughout(p, Date.parse(e.at))) add(droppedOpen, e.type);
         if (!p.seqs.has(e.seq)) add(lost, e.type);
       }
     }
     if (players.every((p) => log.every((e) => p.seqs.has(e.seq)))) complete++;
     if (players.every((p) => log.every((e) => p.live.has(e.seq)))) liveComplete++;
   }
-  return { complete, liveComplete, missedLive, droppedConnected, lost };
+  return { complete, liveComplete, missedLive, droppedOpen, lost };
 }
 
 /** `{a: 1, b: 2}` as `a 1, b 2`, or `none`. */
@@ -188,7 +186,7 @@ export function seen(view, n) {
   return (
     `${view.complete} of ${n} battles with every logged event seen by both players (${view.liveComplete} without a resume); ` +
     `events lost: ${counts(view.lost)}; events a player resumed: ${counts(view.missedLive)}; ` +
-    `of those, missed while connected: ${counts(view.droppedConnected)}`
+    `of those, missed on a connection that stayed open: ${counts(view.droppedOpen)}`
   );
 }
 
