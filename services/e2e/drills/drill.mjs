@@ -79,7 +79,6 @@ try {
   await balancer?.stop();
   await stack?.stop();
   await redis.stop();
-  if (process.env.JOUST_DRILL_PG_LOG) writeFileSync(process.env.JOUST_DRILL_PG_LOG, postgres.log());
   postgres.remove();
 }
 

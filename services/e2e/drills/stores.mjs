@@ -68,7 +68,6 @@ export async function privatePostgres() {
     stop: () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]),
     pause: () => signalCluster(data, "SIGSTOP"),
     resume: () => signalCluster(data, "SIGCONT"),
-    log: () => readFileSync(join(dir, "log"), "utf8"),
     remove: () => {
       try {
         server.resume();
