@@ -1,16 +1,13 @@
 //! Spectators, chat and opponent progress: traffic that is delivered live and never persisted.
-//!
-//! Spectators join the battle's room and receive its battle events like the players (the relay
-//! emits to the players' rooms and the battle room). Chat and progress are published on their
-//! own Redis channel and emitted by every instance to its local sockets, like battle events,
+//! Spectators join the battle's room and get its battle events like the players. Chat and
+//! progress go on their own Redis channel and every instance emits them to its local sockets,
 //! but they are not in the event log: a client that misses them does not get them back.
 //!
 //! Chat keeps its acceptance order within a battle, across instances: one Lua script numbers a
-//! line from the battle's chat sequence and publishes it in the same atomic step, so the
-//! channel carries each battle's lines in `seq` order, and every instance's relay and each
-//! socket's outbox keep the order they receive. A socket's own lines are numbered in the order
-//! it sent them (see `order`). Chat is dropped, oldest first, only for a socket that cannot keep
-//! up (a gap in `seq`); progress is best effort and is dropped before chat (see `outbox`).
+//! line and publishes it atomically, so the channel carries each battle's lines in `seq` order,
+//! which every relay and outbox keep; a socket's own lines are numbered in sending order (see
+//! `order`). Chat is dropped, oldest first, only for a socket that cannot keep up (a gap in
+//! `seq`); progress is best effort and is dropped before chat (see `outbox`).
 
 use std::{
     collections::HashMap,
@@ -88,25 +85,19 @@ pub struct ChatSent {
 /// How long a battle's chat sequence is kept after its last line (longer than any battle).
 const CHAT_SEQ_TTL_SECS: u64 = 86_400;
 
-/// Numbers a chat line and publishes it in one step. KEYS[1]: the battle's chat sequence,
-/// KEYS[2]: the live channel; ARGV[1] and ARGV[2]: the message before and after its `data.seq`
-/// number, ARGV[3]: the sequence's TTL. Returns the number, or 0 when no instance was
-/// subscribed to relay the line (a Redis that has just restarted, before the relays are back):
-/// then the number is given back, and the line is refused rather than acknowledged and lost.
-/// The message is spliced, not decoded and encoded again: that was most of the script's Redis
-/// CPU per line.
+/// Numbers a chat line and publishes it atomically. KEYS: chat sequence, live channel; ARGV: the
+/// message spliced around its `data.seq` (not re-encoded: cheaper), the TTL. Returns 0, the
+/// number given back, when no relay was subscribed (a fresh Redis): the line is then refused.
 const PUBLISH_CHAT: &str = r#"
 local seq = redis.call('INCR', KEYS[1])
 if redis.call('PUBLISH', KEYS[2], ARGV[1] .. seq .. ARGV[2]) == 0 then
-  redis.call('DECR', KEYS[1])
-  return 0
+  redis.call('DECR', KEYS[1]) return 0
 end
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 return seq
 "#;
 
-/// When to retry a chat line that no relay was subscribed for: a relay resubscribes within
-/// about half a second of Redis coming back.
+/// Retry hint for an unrelayed chat line: relays resubscribe half a second after losing Redis.
 const UNRELAYED_RETRY_MS: u64 = 500;
 
 /// Stands in for `data.seq` in a serialized chat line until the script numbers it. The quotes
@@ -388,8 +379,7 @@ mod tests {
 
     #[test]
     fn a_numbered_chat_line_is_the_message_with_its_seq() {
-        // Names (sorted before `seq`) and texts (after) that spell the marker as closely as a
-        // player can.
+        // Names (before `seq`) and texts (after) spelling the marker as closely as players can.
         let spelled = format!("{SEQ_MARKER} \"seq\":\"\\u0000seq\"");
         for hostile in [SEQ_MARKER.to_owned(), spelled] {
             let message = LiveMessage {
