@@ -2,7 +2,7 @@
 // empty), a PostgreSQL pause and stop, and the executor's loss under load. Each keeps the duels
 // submitting through the outage and checks that every acknowledged submission is stored and
 // judged afterwards.
-import { until } from "../harness.mjs";
+import { tally, until } from "../harness.mjs";
 import { WRONG_PYTHON } from "../solutions.mjs";
 import { counts, coverage, seen, settle, submitting } from "./players.mjs";
 
@@ -31,8 +31,7 @@ export async function redisRestart(stack, redis, pairs, intervalMs, downMs = 200
     pairs.map(([, b], i) =>
       b
         .request("chat:send", { battle_id: b.battleId, text: `during ${i}` })
-        .then((r) => (r.ok ? { acked: true, i } : { code: r.error.code }))
-        .catch(() => ({ code: "TIMEOUT" })),
+        .catch(() => ({ ok: false, error: { code: "TIMEOUT" } })),
     ),
   );
   await sleep(downMs);
@@ -43,10 +42,9 @@ export async function redisRestart(stack, redis, pairs, intervalMs, downMs = 200
   const { acked, refused } = await load.stop();
   const ledger = await settle(stack.database, acked);
   await sleep(2000);
-  const ackedChats = answers.filter((a) => a.acked);
-  const delivered = ackedChats.filter(({ i }) => pairs[i][0].chats.has(`during ${i}`)).length;
-  const refusedChats = {};
-  for (const a of answers.filter((x) => !x.acked)) refusedChats[a.code] = (refusedChats[a.code] ?? 0) + 1;
+  const ackedChats = answers.flatMap((a, i) => (a.ok ? [i] : []));
+  const delivered = ackedChats.filter((i) => pairs[i][0].chats.has(`during ${i}`)).length;
+  const { OK: _acked, ...refusedChats } = tally(answers);
   const view = await coverage(pairs, t0);
   return {
     name: "Redis restart",

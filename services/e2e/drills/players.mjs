@@ -1,7 +1,7 @@
 // The drills' players: guests connected through the balancer that behave as docs/protocol.md
 // asks a client to, and the checks of what they saw.
 import { io } from "socket.io-client";
-import { guest, psql, until } from "../harness.mjs";
+import { guest, psql, tally, until } from "../harness.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -216,7 +216,7 @@ export function spread(times, t0) {
  * `{ id, at, player }`) and the refusals by code (`refused`; an ack that never came is `TIMEOUT`).
  */
 export function submitting(pairs, intervalMs, source) {
-  const load = { acked: [], refused: {}, running: true };
+  const load = { acked: [], refusals: [], running: true };
   const done = Promise.all(
     pairs.map(async ([a]) => {
       await sleep(Math.random() * intervalMs);
@@ -225,7 +225,7 @@ export function submitting(pairs, intervalMs, source) {
           .request("battle:submit", { battle_id: a.battleId, language: "python", source })
           .catch(() => ({ ok: false, error: { code: "TIMEOUT" } }));
         if (r.ok) load.acked.push({ id: r.data.submission_id, at: Date.now(), player: a });
-        else load.refused[r.error.code] = (load.refused[r.error.code] ?? 0) + 1;
+        else load.refusals.push(r);
         await sleep(intervalMs);
       }
     }),
@@ -233,7 +233,7 @@ export function submitting(pairs, intervalMs, source) {
   load.stop = async () => {
     load.running = false;
     await done;
-    return load;
+    return { acked: load.acked, refused: tally(load.refusals) };
   };
   return load;
 }
